@@ -205,6 +205,52 @@ describe('Mesos JSON', () => {
   });
 });
 
+describe('fuzzing the JSON decoder', () => {
+  const types: MessageName[] = ['mesos.v1.scheduler.Call', 'mesos.v1.master.Call', 'mesos.v1.executor.Call', 'mesos.v1.agent.Call', 'mesos.v1.Resource'];
+
+  it('answers every JSON value with a Result, never a throw', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...types), fc.jsonValue({ maxDepth: 4 }), (type, value) => {
+        const r = decodeMesosJson(type, value);
+        if (!r.ok) expect(r.error.code).toBe('INVALID_ARGUMENT');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('answers every text with a Result, never a throw', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...types), fc.oneof(fc.string(), fc.json(), fc.uint8Array({ maxLength: 64 })), (type, text) => {
+        const r = parseMesosJson(type, text);
+        if (!r.ok) expect(r.error.message).toMatch(/^Failed to parse /);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('survives mutations of valid messages: wrong types land on a field-naming error', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.jsonValue({ maxDepth: 1 }), (seed, junk) => {
+        const rng = createRng(seed);
+        const message = randomMessage('mesos.v1.scheduler.Call', rng, { maxDepth: 3 });
+        const json = JSON.parse(encodeMesosJson('mesos.v1.scheduler.Call', message).replace(/\d{16,}/g, '1')) as Record<string, unknown>;
+        // Replace one value somewhere in the tree with junk.
+        const paths: Array<[Record<string, unknown>, string]> = [];
+        const collect = (o: unknown): void => {
+          if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) { paths.push([o as Record<string, unknown>, k]); collect(v); }
+        };
+        collect(json);
+        if (paths.length === 0) return;
+        const [obj, key] = paths[Math.floor(rng() * paths.length)] as [Record<string, unknown>, string];
+        obj[key] = junk;
+        const r = decodeMesosJson('mesos.v1.scheduler.Call', json);
+        if (!r.ok) expect(r.error.message).toMatch(/^Failed to parse mesos.v1.scheduler.Call from JSON: \S/);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('protobuf binary', () => {
   it('keeps proto2 presence: fields set to their zero value survive', () => {
     const f = { user: '', name: 'n', checkpoint: false, failoverTimeout: 0 };
