@@ -10,7 +10,7 @@
  * does; a required field left missing that way makes the decode fail.
  */
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
-import { CodecFailure, checkTsScalar, childPath, fromLong, mapValueField, toLong } from './scalars';
+import { CodecFailure, checkTsScalar, fromLong, mapValueField, toLong, within } from './scalars';
 import { isLongKind, messageSchema, type FieldSchema, type MessageSchema } from './schema';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -21,42 +21,57 @@ function messageOf(field: FieldSchema): MessageSchema {
 
 // --- TypeScript -> protobufjs ------------------------------------------------
 
-function toWireValue(field: FieldSchema, value: unknown, path: string): unknown {
+function toWireValue(field: FieldSchema, value: unknown): unknown {
   switch (field.kind) {
     case 'message':
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CodecFailure(path, `expected a message object, got ${typeof value}`);
-      return toWire(messageOf(field), value as Record<string, unknown>, path);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CodecFailure(`expected a message object, got ${typeof value}`);
+      return toWire(messageOf(field), value as Record<string, unknown>);
     case 'enum':
       if (typeof value !== 'number' || !field.enumType?.byNumber.has(value)) {
-        throw new CodecFailure(path, `${String(value)} is not a value of enum ${field.enumType?.fullName ?? '?'}`);
+        throw new CodecFailure(`${String(value)} is not a value of enum ${field.enumType?.fullName ?? '?'}`);
       }
       return value;
     default: {
-      const v = checkTsScalar(field.kind, value, path);
+      const v = checkTsScalar(field.kind, value);
       return isLongKind(field.kind) ? toLong(v as bigint, field.kind) : v;
     }
   }
 }
 
-function toWire(schema: MessageSchema, message: Record<string, unknown>, path: string): Record<string, unknown> {
+function toWire(schema: MessageSchema, message: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of schema.fields) {
     const value = message[field.tsName];
-    const p = childPath(path, field.name);
     if (value === undefined || value === null) {
-      if (field.required) throw new CodecFailure(p, `missing required field of ${schema.fullName}`);
+      if (field.required) throw new CodecFailure(`missing required field '${field.name}' of ${schema.fullName}`);
       continue;
     }
-    if (field.mapKey !== undefined) {
-      const vf = mapValueField(field);
-      const m: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) m[k] = toWireValue(vf, v, `${p}[${JSON.stringify(k)}]`);
-      out[field.name] = m;
-    } else if (field.repeated) {
-      if (!Array.isArray(value)) throw new CodecFailure(p, `expected an array for repeated field, got ${typeof value}`);
-      out[field.name] = value.map((v, i) => toWireValue(field, v, `${p}[${i}]`));
-    } else {
-      out[field.name] = toWireValue(field, value, p);
+    try {
+      if (field.mapKey !== undefined) {
+        const vf = mapValueField(field);
+        const m: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+          try {
+            m[k] = toWireValue(vf, v);
+          } catch (e) {
+            within(e, `[${JSON.stringify(k)}]`);
+          }
+        }
+        out[field.name] = m;
+      } else if (field.repeated) {
+        if (!Array.isArray(value)) throw new CodecFailure(`expected an array for repeated field, got ${typeof value}`);
+        out[field.name] = value.map((v, i) => {
+          try {
+            return toWireValue(field, v);
+          } catch (e) {
+            return within(e, `[${i}]`);
+          }
+        });
+      } else {
+        out[field.name] = toWireValue(field, value);
+      }
+    } catch (e) {
+      within(e, field.name);
     }
   }
   return out;
@@ -69,7 +84,7 @@ const DROP = Symbol('drop');
 function fromWireValue(field: FieldSchema, value: unknown): unknown {
   switch (field.kind) {
     case 'message':
-      return fromWire(messageOf(field), value as Record<string, unknown>, '');
+      return fromWire(messageOf(field), value as Record<string, unknown>);
     case 'enum':
       return field.enumType?.byNumber.has(value as number) ? value : DROP;
     case 'bytes':
@@ -79,7 +94,7 @@ function fromWireValue(field: FieldSchema, value: unknown): unknown {
   }
 }
 
-function fromWire(schema: MessageSchema, message: Record<string, unknown>, path: string): Record<string, unknown> {
+function fromWire(schema: MessageSchema, message: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of schema.fields) {
     if (!hasOwn.call(message, field.name)) continue;
@@ -107,7 +122,8 @@ function fromWire(schema: MessageSchema, message: Record<string, unknown>, path:
     }
   }
   for (const f of schema.requiredFields) {
-    if (out[f.tsName] === undefined) throw new CodecFailure(childPath(path, f.name), `missing required field of ${schema.fullName}`);
+    // protobufjs checks required fields itself; this catches one emptied by an unknown enum number.
+    if (out[f.tsName] === undefined) throw new CodecFailure(`missing required field '${f.name}' of ${schema.fullName}`);
   }
   return out;
 }
@@ -117,9 +133,9 @@ export function encodeBinary(typeName: string, message: object): Uint8Array {
   const schema = messageSchema(typeName);
   let wire: Record<string, unknown>;
   try {
-    wire = toWire(schema, message as Record<string, unknown>, '');
+    wire = toWire(schema, message as Record<string, unknown>);
   } catch (e) {
-    if (e instanceof CodecFailure) throw new MesosTsError('INVALID_ARGUMENT', `Cannot encode ${typeName}: ${e.message}`, { cause: e });
+    if (e instanceof CodecFailure) throw new MesosTsError('INVALID_ARGUMENT', `Cannot encode ${typeName}: ${e.describe()}`, { cause: e });
     throw e;
   }
   return schema.type.encode(wire).finish();
@@ -130,9 +146,9 @@ export function decodeBinary(typeName: string, bytes: Uint8Array): Result<unknow
   const schema = messageSchema(typeName);
   try {
     const decoded = schema.type.decode(bytes) as unknown as Record<string, unknown>;
-    return ok(fromWire(schema, decoded, ''));
+    return ok(fromWire(schema, decoded));
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
+    const reason = e instanceof CodecFailure ? e.describe() : e instanceof Error ? e.message : String(e);
     return err(new MesosTsError('INVALID_ARGUMENT', `Failed to parse ${typeName} from protobuf: ${reason}`, { cause: e }));
   }
 }

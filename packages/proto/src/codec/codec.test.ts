@@ -172,7 +172,7 @@ describe('Mesos JSON', () => {
     it.each([
       ['{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":1,"name":"n"}}}', 'subscribe.framework_info.user: expected a string, got number 1'],
       ['{"type":"SUBSCRIBBE"}', "type: unknown value 'SUBSCRIBBE' for enum mesos.v1.scheduler.Call.Type"],
-      ['{"type":"SUBSCRIBE","subscribe":{"framework_info":{"name":"n"}}}', "missing required field 'subscribe.framework_info.user' of mesos.v1.FrameworkInfo"],
+      ['{"type":"SUBSCRIBE","subscribe":{"framework_info":{"name":"n"}}}', "subscribe.framework_info: missing required field 'user' of mesos.v1.FrameworkInfo"],
       ['{"type":"SUBSCRIBE","subscribe":[1]}', 'subscribe: expected a JSON object for mesos.v1.scheduler.Call.Subscribe, got an array'],
       ['{"type":"DECLINE","decline":{"offer_ids":[{"value":"o"}],"filters":{"refuse_seconds":"soon"}}}', 'decline.filters.refuse_seconds: expected a number (double), got the string "soon"'],
       ['[]', 'expected a JSON object for mesos.v1.scheduler.Call, got an array'],
@@ -262,7 +262,7 @@ describe('protobuf binary', () => {
   });
 
   it('fails cleanly on missing required fields and on garbage', () => {
-    expect(() => encodeProtobuf('mesos.v1.Value.Range', { begin: 1n } as never)).toThrow(/end: missing required field of mesos.v1.Value.Range/);
+    expect(() => encodeProtobuf('mesos.v1.Value.Range', { begin: 1n } as never)).toThrow(/missing required field 'end' of mesos.v1.Value.Range/);
     expect(errorOf(decodeProtobuf('mesos.v1.Value.Range', Uint8Array.from([8, 1])))).toMatch(/missing required 'end'/);
     expect(errorOf(decodeProtobuf('mesos.v1.scheduler.Call', Uint8Array.from([0x0a, 0xff, 0xff, 0xff])))).toMatch(/Failed to parse mesos.v1.scheduler.Call from protobuf/);
   });

@@ -17,7 +17,7 @@
  */
 import { isLosslessNumber, parse as parseLossless } from 'lossless-json';
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
-import { CodecFailure, childPath, decodeBase64, describe, integerFromText, isNumberKind, mapValueField } from './scalars';
+import { CodecFailure, decodeBase64, describe, integerFromText, isNumberKind, mapValueField, within } from './scalars';
 import { isLongKind, messageSchema, type FieldSchema, type MessageSchema } from './schema';
 
 export interface MesosJsonDecodeOptions {
@@ -36,83 +36,107 @@ const DROP = Symbol('drop');
 class Decoder {
   constructor(private readonly options: MesosJsonDecodeOptions) {}
 
-  message(schema: MessageSchema, json: Json, path: string): Record<string, unknown> {
+  message(schema: MessageSchema, json: Json): Record<string, unknown> {
     if (json === null || typeof json !== 'object' || Array.isArray(json) || isLosslessNumber(json)) {
-      throw new CodecFailure(path, `expected a JSON object for ${schema.fullName}, got ${describe(json)}`);
+      throw new CodecFailure(`expected a JSON object for ${schema.fullName}, got ${describe(json)}`);
     }
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+    for (const key in json) {
       const field = schema.byName.get(key);
+      const value = (json as Record<string, unknown>)[key];
       if (field === undefined || value === null || value === undefined) continue;
-      const path1 = childPath(path, key);
-      if (field.mapKey !== undefined) {
-        const m = this.map(field, value, path1);
-        if (Object.keys(m).length > 0) out[field.tsName] = m;
-      } else if (field.repeated) {
-        const items = Array.isArray(value) ? value : [value];
-        const list: unknown[] = [];
-        items.forEach((item, i) => {
-          if (item === null) return;
-          const v = this.value(field, item, `${path1}[${i}]`);
-          if (v !== DROP) list.push(v);
-        });
-        // An empty repeated field is the same as an absent one.
-        if (list.length > 0) out[field.tsName] = list;
-      } else {
-        const v = this.value(field, value, path1);
-        if (v !== DROP) out[field.tsName] = v;
+      try {
+        if (field.mapKey !== undefined) {
+          const m = this.map(field, value);
+          if (m !== undefined) out[field.tsName] = m;
+        } else if (field.repeated) {
+          const list = this.list(field, value);
+          // An empty repeated field is the same as an absent one.
+          if (list.length > 0) out[field.tsName] = list;
+        } else {
+          const v = this.value(field, value);
+          if (v !== DROP) out[field.tsName] = v;
+        }
+      } catch (e) {
+        within(e, key);
       }
     }
-    const missing = schema.requiredFields.filter((f) => out[f.tsName] === undefined);
-    if (missing.length > 0) {
-      const names = missing.map((f) => `'${childPath(path, f.name)}'`).join(', ');
-      throw new CodecFailure(path, `missing required field${missing.length > 1 ? 's' : ''} ${names} of ${schema.fullName}`);
+    const required = schema.requiredFields;
+    for (let i = 0; i < required.length; i++) {
+      if (out[(required[i] as FieldSchema).tsName] === undefined) {
+        const missing = required.filter((f) => out[f.tsName] === undefined).map((f) => `'${f.name}'`);
+        throw new CodecFailure(`missing required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${schema.fullName}`);
+      }
     }
     return out;
   }
 
-  private map(field: FieldSchema, json: Json, path: string): Record<string, unknown> {
+  private list(field: FieldSchema, value: Json): unknown[] {
+    const list: unknown[] = [];
+    if (!Array.isArray(value)) {
+      // Mesos takes a lone value where a list is expected as a list of one.
+      const v = this.value(field, value);
+      if (v !== DROP) list.push(v);
+      return list;
+    }
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === null) continue;
+      try {
+        const v = this.value(field, item);
+        if (v !== DROP) list.push(v);
+      } catch (e) {
+        within(e, `[${i}]`);
+      }
+    }
+    return list;
+  }
+
+  private map(field: FieldSchema, json: Json): Record<string, unknown> | undefined {
     if (json === null || typeof json !== 'object' || Array.isArray(json) || isLosslessNumber(json)) {
-      throw new CodecFailure(path, `expected a JSON object (a map), got ${describe(json)}`);
+      throw new CodecFailure(`expected a JSON object (a map), got ${describe(json)}`);
     }
     const valueField = mapValueField(field);
-    const out: Record<string, unknown> = {};
+    let out: Record<string, unknown> | undefined;
     for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
       if (value === null) continue;
-      const keyPath = `${path}[${JSON.stringify(key)}]`;
-      if (field.mapKey !== 'string') this.scalar(field.mapKey ?? 'string', key, keyPath); // validates the key text
-      const v = this.value(valueField, value, keyPath);
-      if (v !== DROP) out[key] = v;
+      try {
+        if (field.mapKey !== 'string') this.scalar(field.mapKey ?? 'string', key); // validates the key text
+        const v = this.value(valueField, value);
+        if (v !== DROP) (out ??= {})[key] = v;
+      } catch (e) {
+        within(e, `[${JSON.stringify(key)}]`);
+      }
     }
     return out;
   }
 
-  private value(field: FieldSchema, json: Json, path: string): unknown {
+  private value(field: FieldSchema, json: Json): unknown {
     if (field.kind === 'message') {
-      return this.message((field.messageType as () => MessageSchema)(), json, path);
+      return this.message((field.messageType as () => MessageSchema)(), json);
     }
     if (field.kind === 'enum') {
       const en = field.enumType;
       if (typeof json !== 'string' || en === undefined) {
-        throw new CodecFailure(path, `expected an enum name (a JSON string), got ${describe(json)}`);
+        throw new CodecFailure(`expected an enum name (a JSON string), got ${describe(json)}`);
       }
       const n = en.byName.get(json);
       if (n !== undefined) return n;
       if (this.options.unknownEnums === 'drop' && !field.required) return DROP;
       const known = [...en.byName.keys()];
       const list = known.length <= 12 ? `: one of ${known.join(', ')}` : '';
-      throw new CodecFailure(path, `unknown value '${json}' for enum ${en.fullName}${list}`);
+      throw new CodecFailure(`unknown value '${json}' for enum ${en.fullName}${list}`);
     }
-    return this.scalar(field.kind, json, path);
+    return this.scalar(field.kind, json);
   }
 
-  private scalar(kind: FieldSchema['kind'], json: Json, path: string): unknown {
+  private scalar(kind: FieldSchema['kind'], json: Json): unknown {
     switch (kind) {
       case 'string':
         if (typeof json === 'string') return json;
         break;
       case 'bytes':
-        if (typeof json === 'string') return decodeBase64(json, path);
+        if (typeof json === 'string') return decodeBase64(json);
         break;
       case 'bool':
         if (typeof json === 'boolean') return json;
@@ -128,32 +152,32 @@ class Decoder {
           if (json === '-Infinity') return Number.NEGATIVE_INFINITY;
           const n = Number(json);
           if (json.trim() !== '' && Number.isFinite(n)) return n;
-          throw new CodecFailure(path, `expected a number (${kind}), got ${describe(json)}`);
+          throw new CodecFailure(`expected a number (${kind}), got ${describe(json)}`);
         }
         break;
       }
       default: {
         let text: string | undefined;
         if (typeof json === 'number') {
-          if (!Number.isInteger(json)) throw new CodecFailure(path, `expected an integer (${kind}), got ${json}`);
+          if (!Number.isInteger(json)) throw new CodecFailure(`expected an integer (${kind}), got ${json}`);
           text = BigInt(json).toString();
         } else if (typeof json === 'bigint') text = json.toString();
         else if (isLosslessNumber(json)) text = json.value;
         else if (typeof json === 'string') text = json.trim();
         if (text !== undefined) {
-          const big = integerFromText(text, kind, path);
+          const big = integerFromText(text, kind);
           return isLongKind(kind) ? big : Number(big);
         }
       }
     }
     const expected = isNumberKind(kind) || isLongKind(kind) ? `a number (${kind})` : `a ${kind === 'bytes' ? 'base64 string' : kind}`;
-    throw new CodecFailure(path, `expected ${expected}, got ${describe(json)}`);
+    throw new CodecFailure(`expected ${expected}, got ${describe(json)}`);
   }
 }
 
 function failure(typeName: string, e: unknown): MesosTsError {
   if (e instanceof CodecFailure) {
-    return new MesosTsError('INVALID_ARGUMENT', `Failed to parse ${typeName} from JSON: ${e.message}`, { cause: e });
+    return new MesosTsError('INVALID_ARGUMENT', `Failed to parse ${typeName} from JSON: ${e.describe()}`, { cause: e });
   }
   throw e;
 }
@@ -165,7 +189,7 @@ function failure(typeName: string, e: unknown): MesosTsError {
 export function decodeMesosJsonValue(typeName: string, json: unknown, options: MesosJsonDecodeOptions = {}): Result<unknown> {
   const schema = messageSchema(typeName);
   try {
-    return ok(new Decoder(options).message(schema, json, ''));
+    return ok(new Decoder(options).message(schema, json));
   } catch (e) {
     return err(failure(typeName, e));
   }

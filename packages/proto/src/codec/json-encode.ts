@@ -8,35 +8,36 @@
  */
 import { stringify as stringifyLossless } from 'lossless-json';
 import { MesosTsError } from '@mesos-ts/errors';
-import { CodecFailure, checkTsScalar, childPath, encodeBase64, formatDouble, mapValueField } from './scalars';
+import { CodecFailure, checkTsScalar, encodeBase64, formatDouble, mapValueField, within } from './scalars';
 import { messageSchema, type FieldSchema, type MessageSchema } from './schema';
 
 /** A JSON value as `toMesosJson` returns it: 64-bit integers are bigint so none loses precision. */
 export type MesosJsonValue = null | boolean | number | bigint | string | MesosJsonValue[] | { [key: string]: MesosJsonValue };
 
-/** Calls `visit` for each field Mesos would write, with the value to write. */
-function forEachWritten(schema: MessageSchema, message: Record<string, unknown>, visit: (field: FieldSchema, value: unknown) => void): void {
-  for (const field of schema.fields) {
-    const value = message[field.tsName];
+/**
+ * The value Mesos writes for `field` of `message`, or undefined when it writes
+ * nothing: unset singular fields only if they declare a (non-deprecated)
+ * default, repeated fields and maps only when non-empty.
+ */
+function writtenValue(field: FieldSchema, message: Record<string, unknown>): unknown {
+  const value = message[field.tsName];
+  if (field.repeated) {
+    if (value === undefined || value === null) return undefined;
     if (field.mapKey !== undefined) {
-      if (value !== undefined && value !== null && Object.keys(value as object).length > 0) visit(field, value);
-    } else if (field.repeated) {
-      if (value !== undefined && value !== null) {
-        if (!Array.isArray(value)) throw new CodecFailure(field.name, `expected an array for repeated field, got ${typeof value}`);
-        if (value.length > 0) visit(field, value);
-      }
-    } else if (value !== undefined && value !== null) {
-      visit(field, value);
-    } else if (field.defaultValue !== undefined && !field.deprecated) {
-      visit(field, field.defaultValue);
+      for (const _ in value as object) return value;
+      return undefined;
     }
+    if (!Array.isArray(value)) throw new CodecFailure(`expected an array for repeated field, got ${typeof value}`);
+    return value.length > 0 ? value : undefined;
   }
+  if (value !== undefined && value !== null) return value;
+  return field.deprecated ? undefined : field.defaultValue;
 }
 
-function enumName(field: FieldSchema, value: unknown, path: string): string {
+function enumName(field: FieldSchema, value: unknown): string {
   const name = typeof value === 'number' ? field.enumType?.byNumber.get(value) : undefined;
   if (name === undefined) {
-    throw new CodecFailure(path, `${String(value)} is not a value of enum ${field.enumType?.fullName ?? '?'}`);
+    throw new CodecFailure(`${String(value)} is not a value of enum ${field.enumType?.fullName ?? '?'}`);
   }
   return name;
 }
@@ -45,121 +46,163 @@ function messageOf(field: FieldSchema): MessageSchema {
   return (field.messageType as () => MessageSchema)();
 }
 
-function asRecord(value: unknown, path: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CodecFailure(path, `expected a message object, got ${typeof value}`);
+function asRecord(value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CodecFailure(`expected a message object, got ${typeof value}`);
   return value as Record<string, unknown>;
 }
 
 // --- text ----------------------------------------------------------------
 
+/** `"name":` for each field, built once. */
+const jsonKeys = new WeakMap<FieldSchema, string>();
+function jsonKey(field: FieldSchema): string {
+  let k = jsonKeys.get(field);
+  if (k === undefined) {
+    k = `${JSON.stringify(field.name)}:`;
+    jsonKeys.set(field, k);
+  }
+  return k;
+}
+
+/** Builds the text by appending to one string (V8 ropes make this cheap). */
 class TextWriter {
-  private readonly parts: string[] = [];
+  out = '';
 
-  result(): string {
-    return this.parts.join('');
-  }
-
-  message(schema: MessageSchema, message: Record<string, unknown>, path: string): void {
-    this.parts.push('{');
+  message(schema: MessageSchema, message: Record<string, unknown>): void {
+    this.out += '{';
     let first = true;
-    forEachWritten(schema, message, (field, value) => {
-      if (!first) this.parts.push(',');
-      first = false;
-      const p = childPath(path, field.name);
-      this.parts.push(JSON.stringify(field.name), ':');
-      if (field.mapKey !== undefined) {
-        const vf = mapValueField(field);
-        this.parts.push('{');
-        let firstKey = true;
-        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-          if (!firstKey) this.parts.push(',');
-          firstKey = false;
-          this.parts.push(JSON.stringify(k), ':');
-          this.value(vf, v, `${p}[${JSON.stringify(k)}]`);
-        }
-        this.parts.push('}');
-      } else if (field.repeated) {
-        this.parts.push('[');
-        (value as unknown[]).forEach((v, i) => {
-          if (i > 0) this.parts.push(',');
-          this.value(field, v, `${p}[${i}]`);
-        });
-        this.parts.push(']');
-      } else {
-        this.value(field, value, p);
+    const fields = schema.fields;
+    for (let f = 0; f < fields.length; f++) {
+      const field = fields[f] as FieldSchema;
+      try {
+        const value = writtenValue(field, message);
+        if (value === undefined) continue;
+        this.out += first ? jsonKey(field) : `,${jsonKey(field)}`;
+        first = false;
+        if (field.mapKey !== undefined) this.map(field, value as Record<string, unknown>);
+        else if (field.repeated) this.list(field, value as unknown[]);
+        else this.value(field, value);
+      } catch (e) {
+        within(e, field.name);
       }
-    });
-    this.parts.push('}');
+    }
+    this.out += '}';
   }
 
-  private value(field: FieldSchema, value: unknown, path: string): void {
+  private list(field: FieldSchema, values: unknown[]): void {
+    this.out += '[';
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) this.out += ',';
+      try {
+        this.value(field, values[i]);
+      } catch (e) {
+        within(e, `[${i}]`);
+      }
+    }
+    this.out += ']';
+  }
+
+  private map(field: FieldSchema, entries: Record<string, unknown>): void {
+    const vf = mapValueField(field);
+    this.out += '{';
+    let first = true;
+    for (const k in entries) {
+      this.out += first ? `${JSON.stringify(k)}:` : `,${JSON.stringify(k)}:`;
+      first = false;
+      try {
+        this.value(vf, entries[k]);
+      } catch (e) {
+        within(e, `[${JSON.stringify(k)}]`);
+      }
+    }
+    this.out += '}';
+  }
+
+  private value(field: FieldSchema, value: unknown): void {
     switch (field.kind) {
       case 'message':
-        this.message(messageOf(field), asRecord(value, path), path);
+        this.message(messageOf(field), asRecord(value));
         return;
       case 'enum':
-        this.parts.push(JSON.stringify(enumName(field, value, path)));
+        this.out += `"${enumName(field, value)}"`;
         return;
       case 'double':
       case 'float':
-        this.parts.push(formatDouble(checkTsScalar(field.kind, value, path) as number, field.kind, path));
+        this.out += formatDouble(checkTsScalar(field.kind, value) as number, field.kind);
         return;
       case 'string':
-        this.parts.push(JSON.stringify(checkTsScalar('string', value, path)));
+        this.out += JSON.stringify(checkTsScalar('string', value));
         return;
       case 'bytes':
-        this.parts.push(`"${encodeBase64(checkTsScalar('bytes', value, path) as Uint8Array)}"`);
+        this.out += `"${encodeBase64(checkTsScalar('bytes', value) as Uint8Array)}"`;
         return;
       case 'bool':
-        this.parts.push(checkTsScalar('bool', value, path) ? 'true' : 'false');
+        this.out += checkTsScalar('bool', value) ? 'true' : 'false';
         return;
       default:
-        this.parts.push(String(checkTsScalar(field.kind, value, path)));
+        this.out += String(checkTsScalar(field.kind, value));
     }
   }
 }
 
 // --- object --------------------------------------------------------------
 
-function objectValue(field: FieldSchema, value: unknown, path: string): MesosJsonValue {
+function objectValue(field: FieldSchema, value: unknown): MesosJsonValue {
   switch (field.kind) {
     case 'message':
-      return objectMessage(messageOf(field), asRecord(value, path), path);
+      return objectMessage(messageOf(field), asRecord(value));
     case 'enum':
-      return enumName(field, value, path);
+      return enumName(field, value);
     case 'bytes':
-      return encodeBase64(checkTsScalar('bytes', value, path) as Uint8Array);
+      return encodeBase64(checkTsScalar('bytes', value) as Uint8Array);
     default: {
-      const v = checkTsScalar(field.kind, value, path) as number | bigint | string | boolean;
+      const v = checkTsScalar(field.kind, value) as number | bigint | string | boolean;
       if ((field.kind === 'double' || field.kind === 'float') && !Number.isFinite(v)) {
-        throw new CodecFailure(path, `${String(v)} cannot be written as a JSON number`);
+        throw new CodecFailure(`${String(v)} cannot be written as a JSON number`);
       }
       return field.kind === 'float' ? Math.fround(v as number) : v;
     }
   }
 }
 
-function objectMessage(schema: MessageSchema, message: Record<string, unknown>, path: string): { [key: string]: MesosJsonValue } {
+function objectMessage(schema: MessageSchema, message: Record<string, unknown>): { [key: string]: MesosJsonValue } {
   const out: { [key: string]: MesosJsonValue } = {};
-  forEachWritten(schema, message, (field, value) => {
-    const p = childPath(path, field.name);
-    if (field.mapKey !== undefined) {
-      const vf = mapValueField(field);
-      const m: { [key: string]: MesosJsonValue } = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) m[k] = objectValue(vf, v, `${p}[${JSON.stringify(k)}]`);
-      out[field.name] = m;
-    } else if (field.repeated) {
-      out[field.name] = (value as unknown[]).map((v, i) => objectValue(field, v, `${p}[${i}]`));
-    } else {
-      out[field.name] = objectValue(field, value, p);
+  for (const field of schema.fields) {
+    try {
+      const value = writtenValue(field, message);
+      if (value === undefined) continue;
+      if (field.mapKey !== undefined) {
+        const vf = mapValueField(field);
+        const m: { [key: string]: MesosJsonValue } = {};
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+          try {
+            m[k] = objectValue(vf, v);
+          } catch (e) {
+            within(e, `[${JSON.stringify(k)}]`);
+          }
+        }
+        out[field.name] = m;
+      } else if (field.repeated) {
+        out[field.name] = (value as unknown[]).map((v, i) => {
+          try {
+            return objectValue(field, v);
+          } catch (e) {
+            return within(e, `[${i}]`);
+          }
+        });
+      } else {
+        out[field.name] = objectValue(field, value);
+      }
+    } catch (e) {
+      within(e, field.name);
     }
-  });
+  }
   return out;
 }
 
 function invalid(typeName: string, e: unknown): never {
   if (e instanceof CodecFailure) {
-    throw new MesosTsError('INVALID_ARGUMENT', `Cannot write ${typeName} as JSON: ${e.message}`, { cause: e });
+    throw new MesosTsError('INVALID_ARGUMENT', `Cannot write ${typeName} as JSON: ${e.describe()}`, { cause: e });
   }
   throw e;
 }
@@ -172,17 +215,17 @@ function invalid(typeName: string, e: unknown): never {
 export function writeMesosJsonText(typeName: string, message: object): string {
   const w = new TextWriter();
   try {
-    w.message(messageSchema(typeName), asRecord(message, ''), '');
+    w.message(messageSchema(typeName), asRecord(message));
   } catch (e) {
     invalid(typeName, e);
   }
-  return w.result();
+  return w.out;
 }
 
 /** Converts a message to the JSON value Mesos would write (64-bit integers as bigint). */
 export function toMesosJsonValue(typeName: string, message: object): { [key: string]: MesosJsonValue } {
   try {
-    return objectMessage(messageSchema(typeName), asRecord(message, ''), '');
+    return objectMessage(messageSchema(typeName), asRecord(message));
   } catch (e) {
     return invalid(typeName, e);
   }

@@ -6,18 +6,39 @@ import { isLosslessNumber } from 'lossless-json';
 import Long from 'long';
 import type { FieldKind, FieldSchema, ScalarKind } from './schema';
 
-/** Thrown inside the codecs and turned into a MesosTsError at their boundary. */
+/**
+ * Thrown inside the codecs and turned into a MesosTsError at their boundary.
+ * The path to the offending value is collected on the way out (see `within`),
+ * so the walk builds no path strings unless something is wrong.
+ */
 export class CodecFailure extends Error {
-  constructor(
-    readonly path: string,
-    readonly reason: string,
-  ) {
-    super(path ? `${path}: ${reason}` : reason);
+  /** Path segments, innermost first: field names, `[3]` indexes, `["key"]` map keys. */
+  readonly segments: string[] = [];
+
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+
+  /** The path from the top-level message, e.g. `offers[0].resources[1].scalar`. */
+  get path(): string {
+    let out = '';
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const s = this.segments[i] as string;
+      out += s.startsWith('[') || out === '' ? s : `.${s}`;
+    }
+    return out;
+  }
+
+  describe(): string {
+    const path = this.path;
+    return path ? `${path}: ${this.reason}` : this.reason;
   }
 }
 
-export function childPath(parent: string, name: string): string {
-  return parent ? `${parent}.${name}` : name;
+/** Adds `segment` to the path of a CodecFailure passing through, and rethrows. */
+export function within(error: unknown, segment: string): never {
+  if (error instanceof CodecFailure) error.segments.push(segment);
+  throw error;
 }
 
 const INT_RANGES: Partial<Record<FieldKind, readonly [bigint, bigint]>> = {
@@ -47,20 +68,20 @@ const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
  * values written with a fraction or exponent (`5.0`, `1e3`) are accepted,
  * as Mesos accepts them; fractional values are errors.
  */
-export function integerFromText(text: string, kind: FieldKind, path: string): bigint {
+export function integerFromText(text: string, kind: FieldKind): bigint {
   let value: bigint;
   if (INTEGER_TEXT.test(text)) {
     value = BigInt(text);
   } else if (NUMBER_TEXT.test(text)) {
     const n = Number(text);
-    if (!Number.isInteger(n)) throw new CodecFailure(path, `expected an integer (${kind}), got ${text}`);
+    if (!Number.isInteger(n)) throw new CodecFailure(`expected an integer (${kind}), got ${text}`);
     value = BigInt(n);
   } else {
-    throw new CodecFailure(path, `expected an integer (${kind}), got ${JSON.stringify(text)}`);
+    throw new CodecFailure(`expected an integer (${kind}), got ${JSON.stringify(text)}`);
   }
   const range = INT_RANGES[kind];
   if (range && (value < range[0] || value > range[1])) {
-    throw new CodecFailure(path, `${text} is out of range for ${kind}`);
+    throw new CodecFailure(`${text} is out of range for ${kind}`);
   }
   return value;
 }
@@ -75,9 +96,9 @@ export function isNumberKind(kind: FieldKind): boolean {
  * integral values keep a `.0`, exponents have no `+`, and floats are widened
  * to double first exactly as protobuf's C++ reflection does.
  */
-export function formatDouble(value: number, kind: 'double' | 'float', path: string): string {
+export function formatDouble(value: number, kind: 'double' | 'float'): string {
   const v = kind === 'float' ? Math.fround(value) : value;
-  if (!Number.isFinite(v)) throw new CodecFailure(path, `${v} cannot be written as a JSON number`);
+  if (!Number.isFinite(v)) throw new CodecFailure(`${v} cannot be written as a JSON number`);
   if (Object.is(v, -0)) return '-0.0';
   const s = String(v);
   if (s.includes('e')) return s.replace('e+', 'e');
@@ -85,7 +106,7 @@ export function formatDouble(value: number, kind: 'double' | 'float', path: stri
 }
 
 /** Checks that a TypeScript value fits its field's kind, returning it in canonical TS form. */
-export function checkTsScalar(kind: ScalarKind, value: unknown, path: string): unknown {
+export function checkTsScalar(kind: ScalarKind, value: unknown): unknown {
   switch (kind) {
     case 'double':
     case 'float':
@@ -107,12 +128,12 @@ export function checkTsScalar(kind: ScalarKind, value: unknown, path: string): u
       else if (typeof value === 'string' && INTEGER_TEXT.test(value)) big = BigInt(value);
       if (big !== undefined) {
         const range = INT_RANGES[kind];
-        if (range && (big < range[0] || big > range[1])) throw new CodecFailure(path, `${big} is out of range for ${kind}`);
+        if (range && (big < range[0] || big > range[1])) throw new CodecFailure(`${big} is out of range for ${kind}`);
         return isNumberKind(kind) ? Number(big) : big;
       }
     }
   }
-  throw new CodecFailure(path, `expected a ${kind}, got ${describe(value)}`);
+  throw new CodecFailure(`expected a ${kind}, got ${describe(value)}`);
 }
 
 export function describe(value: unknown): string {
@@ -144,8 +165,8 @@ export function fromLong(value: unknown, kind: FieldKind): bigint {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 
-export function decodeBase64(text: string, path: string): Uint8Array {
-  if (!BASE64.test(text)) throw new CodecFailure(path, `invalid base64 in bytes field: ${describe(text)}`);
+export function decodeBase64(text: string): Uint8Array {
+  if (!BASE64.test(text)) throw new CodecFailure(`invalid base64 in bytes field: ${describe(text)}`);
   return new Uint8Array(Buffer.from(text, 'base64'));
 }
 

@@ -177,7 +177,8 @@ function buildMessage(type: protobuf.Type): MessageSchema {
     } else if (resolved instanceof protobuf.Type) {
       kind = 'message';
       const target = resolved;
-      messageType = () => buildMessage(target);
+      let cached: MessageSchema | undefined;
+      messageType = () => (cached ??= buildMessage(target));
     } else if (SCALARS.has(f.type)) {
       kind = f.type as ScalarKind;
     } else {
