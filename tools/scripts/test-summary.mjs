@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Sums the jest results each package wrote (<package>/.jest/results.json,
+// Sums the jest results each package wrote (<package>/.jest-results.json,
 // written by `jest --json`) into one closing line, and exits 1 if any test
 // failed or a package that has tests wrote no results.
 import fs from 'node:fs';
@@ -16,7 +16,7 @@ for (const group of ['packages', 'apps']) {
   for (const name of fs.readdirSync(dir).sort()) {
     const pkgFile = path.join(dir, name, 'package.json');
     if (!fs.existsSync(pkgFile) || !JSON.parse(fs.readFileSync(pkgFile, 'utf8')).scripts?.test) continue;
-    const results = path.join(dir, name, '.jest/results.json');
+    const results = path.join(dir, name, '.jest-results.json');
     if (!fs.existsSync(results)) {
       missing.push(`${group}/${name}`);
       continue;
