@@ -5,7 +5,8 @@
  * allocationCount(), a pool shared between sorters, and excluded names.
  */
 import { DRFSorter } from './drf-sorter';
-import { persistentVolume, q, r, revocableCpus, sharedVolume } from './internal/test-fixtures';
+import type { Resources } from '@mesos-ts/resources';
+import { persistentVolume, q, r, revocableCpus, seededRandom, sharedVolume } from './internal/test-fixtures';
 import { ResourcePool } from './sorter';
 
 const AGENT = 'agentId';
@@ -662,6 +663,46 @@ describe('DRFSorter', () => {
     expect(() => sorter.unallocated('f', 's1', r('cpus:3'))).toThrow(/does not contain/);
     // A failed call changes nothing.
     expect(sorter.allocationScalarQuantities('f').toString()).toBe('cpus:2; mem:10');
+  });
+
+  it('keeps long sibling lists in the order a full re-sort gives', () => {
+    // Hundreds of siblings with few distinct amounts, so binary searches run
+    // over long runs of equal shares; initialize() forces Mesos's full re-sort.
+    const random = seededRandom(99);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    const sorter = new DRFSorter();
+    for (let a = 0; a < 20; a++) sorter.addAgent(`s${a}`, q('cpus:64;mem:256'));
+    const clients: string[] = [];
+    for (let i = 0; i < 300; i++) clients.push(String(i));
+    for (let i = 0; i < 60; i++) clients.push(`g${i % 6}/${i}`);
+    for (const c of clients) {
+      sorter.add(c);
+      if (random() < 0.9) sorter.activate(c);
+    }
+    const chunks = [r('cpus:1;mem:1'), r('cpus:1;mem:4'), r('cpus:2;mem:1')];
+    const held: [string, string, Resources][] = [];
+    for (let step = 1; step <= 4000; step++) {
+      const roll = random();
+      if (roll < 0.55 || held.length === 0) {
+        const entry: [string, string, Resources] = [pick(clients), `s${Math.floor(random() * 20)}`, pick(chunks)];
+        sorter.allocated(...entry);
+        held.push(entry);
+      } else if (roll < 0.9) {
+        const [entry] = held.splice(Math.floor(random() * held.length), 1);
+        sorter.unallocated(...entry!);
+      } else if (roll < 0.95) {
+        sorter.updateWeight(pick(['g0', 'g1', 'g2', '7', '8']), pick([0.5, 1, 2]));
+      } else {
+        const c = pick(clients);
+        if (sorter.isActive(c)) sorter.deactivate(c);
+        else sorter.activate(c);
+      }
+      if (step % 100 === 0) {
+        const incremental = [...sorter.sort()];
+        sorter.initialize([]);
+        expect(sorter.sort()).toEqual(incremental);
+      }
+    }
   });
 
   it('rejects duplicate, unknown and malformed clients', () => {

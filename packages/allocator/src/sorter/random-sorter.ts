@@ -13,15 +13,20 @@
  * cached until clients are added, removed, (de)activated or re-weighted.
  */
 import { ResourcePool } from './sorter';
-import { ACTIVE_LEAF, INACTIVE_LEAF, type Node, TreeSorter } from './internal/tree';
-import { weightedShuffle } from './internal/weighted-shuffle';
+import * as tree from './internal/tree';
+import { type Node, TreeSorter } from './internal/tree';
+import * as shuffle from './internal/weighted-shuffle';
+
+// Imported bindings copied into locals (see drf-sorter.ts).
+const { ACTIVE_LEAF, INACTIVE_LEAF } = tree;
+const { weightedShuffle } = shuffle;
 
 /** Options of {@link RandomSorter}. */
 export interface RandomSorterOptions {
   /** The pool `addAgent`/`removeAgent` maintain (the random sorter never reads it). Default: a private pool. */
-  readonly pool?: ResourcePool;
+  readonly pool?: ResourcePool | undefined;
   /** Uniform numbers in [0, 1); default `Math.random`. Pass a seeded generator for reproducible orders. */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
 }
 
 /** Weighted random ordering of clients, as Mesos's random sorter. */

@@ -28,14 +28,11 @@
 import { MesosTsError } from '@mesos-ts/errors';
 import type { ResourceQuantities, Resources } from '@mesos-ts/resources';
 import { ResourcePool, type Sorter } from '../sorter';
-import {
-  EMPTY_RESOURCES,
-  addInto,
-  deltaOf,
-  quantitiesOf,
-  sharedAmounts,
-  subtractDense,
-} from './amounts';
+import * as amounts from './amounts';
+
+// Imported bindings are copied into locals once (a CommonJS import is a getter
+// call on every read; see drf-sorter.ts).
+const { EMPTY_RESOURCES, addInto, deltaOf, quantitiesOf, sharedAmounts, subtractDense } = amounts;
 
 export const INTERNAL = 0;
 export const ACTIVE_LEAF = 1;
@@ -100,6 +97,8 @@ export abstract class TreeSorter implements Sorter {
   protected readonly clients = new Map<string, Node>();
   /** Weights by node path, including paths not in the tree (yet). */
   protected readonly weights = new Map<string, number>();
+  /** Number of active clients (the length of a DRF `sort()` result). */
+  protected activeClients = 0;
 
   constructor(
     /** The totals this sorter's shares are fractions of (possibly shared with other sorters). */
@@ -160,6 +159,7 @@ export abstract class TreeSorter implements Sorter {
   remove(client: string): void {
     const leaf = this.leafOf(client);
     this.clients.delete(client);
+    if (leaf.kind === ACTIVE_LEAF) this.activeClients--;
 
     // What each ancestor loses: the leaf's non-shared amounts in one go, and
     // its shared resources agent by agent (they may still be held by a
@@ -193,6 +193,7 @@ export abstract class TreeSorter implements Sorter {
     const parent = leaf.parent!;
     this.removeInactive(parent, leaf);
     leaf.kind = ACTIVE_LEAF;
+    this.activeClients++;
     this.insertActive(parent, leaf);
     this.structureChanged();
   }
@@ -203,6 +204,7 @@ export abstract class TreeSorter implements Sorter {
     const parent = leaf.parent!;
     this.removeActive(parent, leaf);
     leaf.kind = INACTIVE_LEAF;
+    this.activeClients--;
     this.pushInactive(parent, leaf);
     this.structureChanged();
   }
