@@ -8,6 +8,7 @@
  * Timing lives here and only here: tests never assert on speed.
  */
 import { performance } from 'node:perf_hooks';
+import process from 'node:process';
 
 /** One measured number. */
 export interface BenchFigure {
@@ -69,6 +70,26 @@ export function time(fn: () => unknown, options: TimingOptions = {}): Timing {
     maxNs: perOp[perOp.length - 1] ?? Number.NaN,
     samples,
   };
+}
+
+/**
+ * Forces a full garbage collection when the process runs with `--expose-gc`
+ * (`npm run bench` does); returns whether it could.
+ */
+export function collectGarbage(): boolean {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== 'function') return false;
+  gc();
+  return true;
+}
+
+/**
+ * `process.memoryUsage().heapUsed` in MiB, measured after a forced full GC
+ * when one is possible (`gc: true`), else as it is (live and dead objects).
+ */
+export function heapUsedMiB(): { readonly mib: number; readonly gc: boolean } {
+  const gc = collectGarbage();
+  return { mib: process.memoryUsage().heapUsed / 2 ** 20, gc };
 }
 
 let blackholeValue: unknown;

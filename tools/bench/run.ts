@@ -1,14 +1,21 @@
 /**
  * `npm run bench [-- --all] [-- --list]`: runs every package's benchmarks.
  *
- *   BENCH_FILTER=<regex>   run only scenarios whose name matches
+ *   --all                  include the scenarios marked `slow` (the large parameter sets)
+ *   --list                 list the scenarios (with their params) instead of running them
+ *   BENCH_FILTER=<regex>   run only scenarios whose name, or `name k=v k=v` with their
+ *                          params (e.g. `allocator/DeclineOffers agents=50000 frameworks=6000`),
+ *                          matches; slow ones still need --all
  *   BENCH_JSON=<file>      append one JSON object per figure:
  *                          {scenario, ...params, metric, value, unit, reference?, target?}
+ *
+ * Run under `--expose-gc` (as `npm run bench` does), it prints the heap used
+ * after each scenario, measured after a forced GC.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import type { BenchFigure, BenchScenario } from './harness';
+import { heapUsedMiB, type BenchFigure, type BenchScenario } from './harness';
 
 const repo = path.resolve(__dirname, '../..');
 
@@ -44,9 +51,14 @@ async function main(): Promise<void> {
     const mod = (await import(file)) as { scenarios?: BenchScenario[] };
     scenarios.push(...(mod.scenarios ?? []));
   }
-  const selected = scenarios.filter((s) => (filter ? filter.test(s.name) : all || !s.slow));
+  const paramsText = (s: BenchScenario): string =>
+    Object.entries(s.params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+  const matching = filter ? scenarios.filter((s) => filter.test(s.name) || filter.test(`${s.name} ${paramsText(s)}`)) : scenarios;
+  const selected = matching.filter((s) => all || !s.slow);
   if (list) {
-    for (const s of scenarios) console.log(`${s.name}${s.slow ? ' (slow)' : ''} ${JSON.stringify(s.params)}`);
+    for (const s of matching) console.log(`${s.name}${s.slow ? ' (slow)' : ''} ${JSON.stringify(s.params)}`);
     return;
   }
 
@@ -62,9 +74,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       continue;
     }
-    const params = Object.entries(s.params)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ');
+    const params = paramsText(s);
     for (const f of figures) {
       const row = [s.name, params, f.metric, fmt(f.value), f.reference ? fmt(f.reference.value) : '-', f.target !== undefined ? fmt(f.target) : '-', f.unit];
       rows.push(row);
@@ -74,8 +84,12 @@ async function main(): Promise<void> {
         fs.appendFileSync(jsonFile, JSON.stringify(line) + '\n');
       }
     }
+    const heap = heapUsedMiB();
+    if (heap.gc) console.log(`  # heap used after ${s.name} ${params}: ${heap.mib.toFixed(0)} MiB (after a full GC)`);
   }
+  const skipped = matching.length - selected.length;
   console.log(`\n${rows.length} figure(s) from ${selected.length} scenario(s); heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+  if (skipped > 0) console.log(`${skipped} slow scenario(s) not run: add \`-- --all\` (npm run bench -- --all) to include them`);
 }
 
 main().catch((e: unknown) => {

@@ -17,6 +17,7 @@ import {
   DEFAULT_AGENT_CAPABILITIES,
   frameworkCapabilities,
   frameworkMinAllocatable,
+  flagsOf,
   frameworkRoles,
   type AgentState,
   justBefore,
@@ -136,7 +137,7 @@ export class HierarchicalAllocator {
       const held = agent.allocations.get(frameworkId);
       if (held) {
         agent.allocations.delete(frameworkId);
-        this.setAllocatedSum(agent, agent.allocatedSum.minus(held.unallocate()));
+        agent.available = agent.available.plus(held.unallocate().nonShared());
       }
       this.trackAllocated(fw, agent, resources);
     }
@@ -261,9 +262,10 @@ export class HierarchicalAllocator {
       total,
       hasGpus: (total.get('gpus') ?? 0) > 0,
       allocations: new Map(),
-      allocatedSum: Resources.empty(),
       available: total,
       allocatableCache: new Map(),
+      allocatableBase: undefined,
+      overcommitted: false,
       activated: true,
       maintenance: options.unavailability ? { unavailability: options.unavailability, statuses: new Map(), outstanding: new Set() } : undefined,
       filteredMarks: new Map(),
@@ -283,7 +285,7 @@ export class HierarchicalAllocator {
   private holdUnknown(agent: AgentState, frameworkId: string, resources: Resources): void {
     const prev = agent.allocations.get(frameworkId);
     agent.allocations.set(frameworkId, prev ? prev.plus(resources) : resources);
-    this.setAllocatedSum(agent, agent.allocatedSum.plus(resources.unallocate()));
+    agent.available = agent.available.minus(resources.unallocate().nonShared());
   }
 
   /** Removes an agent, with everything offered or allocated on it and every filter for it. */
@@ -340,11 +342,28 @@ export class HierarchicalAllocator {
   private setTotal(agent: AgentState, total: Resources): void {
     this.roleTree.trackReservations(agent.total, -1);
     this.roleTree.trackReservations(total, 1);
+    const removed = agent.total.minus(total);
+    const added = total.minus(agent.total);
     agent.total = total;
     agent.hasGpus = (total.get('gpus') ?? 0) > 0;
     this.pool.removeAgent(agent.id);
     this.pool.addAgent(agent.id, total.scalarQuantities());
-    this.refreshAvailable(agent);
+    // What left the total leaves `available` too, what came in joins it;
+    // unless it was not available (the total shrank below the allocation).
+    if (!agent.overcommitted && agent.available.contains(removed)) agent.available = agent.available.minus(removed).plus(added);
+    else this.recomputeAvailable(agent);
+  }
+
+  /**
+   * total - allocated from scratch. Needed when the total shrank below what
+   * is allocated (Mesos allows that over-allocation): then adding back what a
+   * framework returns would overshoot, so `available` is recomputed until the
+   * agent fits its total again.
+   */
+  private recomputeAvailable(agent: AgentState): void {
+    const held = Resources.sum([...agent.allocations.values()].map((r) => r.unallocate().nonShared()));
+    agent.available = agent.total.minus(held);
+    agent.overcommitted = !agent.total.contains(held);
   }
 
   /** Makes a deactivated agent eligible again. No run is requested (as Mesos). */
@@ -414,7 +433,8 @@ export class HierarchicalAllocator {
     if (!held.contains(resources)) {
       throw new MesosTsError('INVALID_ARGUMENT', `recoverResources: ${resources.toString()} is not offered or allocated to framework '${frameworkId}' on agent '${agentId}'`);
     }
-    this.untrackAllocated(fw, agent, resources);
+    const unallocated = resources.unallocate();
+    this.untrackAllocated(fw, agent, resources, unallocated);
     if (!filters) return;
     const seconds = refuseSeconds(filters);
     if (seconds === 0) return;
@@ -422,12 +442,13 @@ export class HierarchicalAllocator {
     const timeout = Math.max(interval, seconds * 1000);
     const expiresAt = this.options.clock.now() + timeout;
     const activeThrough = timeout <= interval ? expiresAt : justBefore(expiresAt);
-    for (const [role, part] of resources.allocations()) {
+    const byRole = resources.allocations();
+    for (const [role, part] of byRole) {
       let byAgent = fw.offerFilters.get(role);
       if (!byAgent) fw.offerFilters.set(role, (byAgent = new Map()));
       let list = byAgent.get(agentId);
       if (!list) byAgent.set(agentId, (list = []));
-      list.push({ resources: part.unallocate(), expiresAt, activeThrough });
+      list.push({ resources: byRole.size === 1 ? unallocated : part.unallocate(), expiresAt, activeThrough });
     }
   }
 
@@ -676,21 +697,30 @@ export class HierarchicalAllocator {
     }
   }
 
-  /** @internal Records resources (with allocation info) as offered or allocated to a framework on an agent. */
-  trackAllocated(fw: FrameworkState, agent: AgentState, resources: Resources): void {
-    for (const [role, part] of resources.allocations()) {
-      const sorter = this.trackFrameworkUnderRole(fw, role);
-      this.roleSorter.allocated(role, agent.id, part);
-      sorter.allocated(fw.id, agent.id, part);
-      this.roleTree.trackOffered(role, part, 1);
-    }
+  /**
+   * @internal Records resources (with allocation info) as offered or
+   * allocated to a framework on an agent. `unallocated` may pass the same
+   * resources without allocation info when the caller has them at hand.
+   */
+  trackAllocated(fw: FrameworkState, agent: AgentState, resources: Resources, unallocated?: Resources, role?: string): void {
+    if (role !== undefined) this.trackInRole(fw, agent, role, resources);
+    else for (const [r, part] of resources.allocations()) this.trackInRole(fw, agent, r, part);
     const prev = agent.allocations.get(fw.id);
     agent.allocations.set(fw.id, prev ? prev.plus(resources) : resources);
-    this.setAllocatedSum(agent, agent.allocatedSum.plus(resources.unallocate()));
+    if (agent.overcommitted) return this.recomputeAvailable(agent);
+    const plain = unallocated ?? resources.unallocate();
+    agent.available = agent.available.minus(flagsOf(plain).shared ? plain.nonShared() : plain);
+  }
+
+  private trackInRole(fw: FrameworkState, agent: AgentState, role: string, part: Resources): void {
+    const sorter = this.trackFrameworkUnderRole(fw, role);
+    this.roleSorter.allocated(role, agent.id, part);
+    sorter.allocated(fw.id, agent.id, part);
+    this.roleTree.trackOffered(role, part, 1);
   }
 
   /** @internal The reverse of trackAllocated. */
-  untrackAllocated(fw: FrameworkState, agent: AgentState, resources: Resources): void {
+  untrackAllocated(fw: FrameworkState, agent: AgentState, resources: Resources, unallocated?: Resources): void {
     for (const [role, part] of resources.allocations()) {
       const sorter = this.frameworkSorters.get(role);
       if (sorter?.contains(fw.id)) {
@@ -701,22 +731,12 @@ export class HierarchicalAllocator {
       if (!fw.roles.has(role)) this.untrackFrameworkUnderRole(fw, role, false);
     }
     const prev = agent.allocations.get(fw.id) ?? Resources.empty();
-    const left = prev.minus(resources);
+    const left = prev === resources ? Resources.empty() : prev.minus(resources);
     if (left.isEmpty()) agent.allocations.delete(fw.id);
     else agent.allocations.set(fw.id, left);
-    this.setAllocatedSum(agent, agent.allocatedSum.minus(resources.unallocate()));
+    if (agent.overcommitted) return this.recomputeAvailable(agent);
+    const plain = unallocated ?? resources.unallocate();
+    agent.available = agent.available.plus(flagsOf(plain).shared ? plain.nonShared() : plain);
   }
 
-  private setAllocatedSum(agent: AgentState, sum: Resources): void {
-    agent.allocatedSum = sum;
-    this.refreshAvailable(agent);
-  }
-
-  /** @internal Recomputes an agent's available resources after its total or allocations changed. */
-  refreshAvailable(agent: AgentState): void {
-    const sum = agent.allocatedSum;
-    // Shared resources stay available however often they are allocated (as Mesos).
-    agent.available = sum.isEmpty() ? agent.total : agent.total.minus(sum.nonShared());
-    agent.allocatableCache = new Map();
-  }
 }

@@ -19,6 +19,7 @@
  */
 import { ResourceQuantities, Resources } from '@mesos-ts/resources';
 import type { HierarchicalAllocator } from '../hierarchical';
+import type { Sorter } from '../sorter/sorter';
 import type { AllocationRunStats, OfferMap, UnavailableResources } from '../types';
 import { isDefaultQuota } from './role-tree';
 import { flagsOf, isAllocatable, splitForQuota, stripIncapable, type AgentState, type FrameworkState } from './state';
@@ -57,6 +58,54 @@ function shuffle<T>(items: T[], random: () => number): T[] {
     items[j] = t;
   }
   return items;
+}
+
+/**
+ * A role's frameworks in sorter order, walked lazily: the usual case offers
+ * the agent to the first framework that may take it and stops, so listing
+ * all frameworks per agent would be wasted. Once an offer changes the
+ * sorter, the rest comes from a snapshot, skipping frameworks already seen:
+ * an offer only moves the framework that got it, so the others keep the
+ * order they had when the role's turn began (as in Mesos).
+ */
+class FrameworkOrder {
+  private readonly walk: Iterator<string>;
+  private snapshot: readonly string[] | undefined;
+  private index = 0;
+  private readonly seen: string[] = [];
+  private seenSet: Set<string> | undefined;
+
+  constructor(private readonly sorter: Sorter) {
+    this.walk = sorter.walk();
+  }
+
+  next(): string | undefined {
+    if (this.stale && this.snapshot === undefined) {
+      this.snapshot = this.sorter.sort();
+      this.seenSet = new Set(this.seen);
+    }
+    if (this.snapshot === undefined) {
+      const n = this.walk.next();
+      if (n.done) return undefined;
+      this.seen.push(n.value);
+      return n.value;
+    }
+    while (this.index < this.snapshot.length) {
+      const id = this.snapshot[this.index++] as string;
+      if (!this.seenSet?.has(id)) {
+        this.seenSet?.add(id);
+        return id;
+      }
+    }
+    return undefined;
+  }
+
+  private stale = false;
+
+  /** Call after the sorter changed (an offer was made); the snapshot is taken only if the walk goes on. */
+  changed(): void {
+    this.stale = true;
+  }
 }
 
 class Run {
@@ -111,9 +160,14 @@ class Run {
 
   /** What of the agent may go to `role` now: allocatable to it, less shared resources already offered in this run. */
   availableFor(agent: AgentState, role: string): Resources {
+    if (agent.allocatableBase !== agent.available) {
+      agent.allocatableCache.clear();
+      agent.allocatableBase = agent.available;
+    }
     let r = agent.allocatableCache.get(role);
     if (!r) {
-      r = agent.available.allocatableTo(role);
+      // Without reservations everything is allocatable to every role.
+      r = flagsOf(agent.available).reserved ? agent.available.allocatableTo(role) : agent.available;
       agent.allocatableCache.set(role, r);
     }
     const shared = this.offeredShared.get(agent.id);
@@ -160,31 +214,105 @@ class Run {
       const shared = toOffer.shared();
       this.offeredShared.set(agent.id, before ? before.plus(shared) : shared);
     }
-    this.a.trackAllocated(fw, agent, allocated);
+    this.a.trackAllocated(fw, agent, allocated, toOffer, role);
     this.offerCount++;
   }
 
   private addConsumed(role: string, q: ResourceQuantities): void {
     const c = this.consumed.get(role);
-    if (c) this.consumed.set(role, c.plus(q));
+    if (!c) return;
+    const next = c.plus(q);
+    this.consumed.set(role, next);
+    this.updateExhausted(role, next);
+  }
+
+  /**
+   * Roles at their limit for every limited name, grouped by the set of names
+   * they limit. On an agent whose resources are all unreserved,
+   * non-revocable scalars with limited names (plus non-scalars no minimum
+   * accepts alone), such a role can be offered nothing, so stage 2 skips it.
+   */
+  readonly exhausted = new Map<string, string>();
+  readonly exhaustedGroups = new Map<string, { names: string[]; count: number }>();
+  /** Roles in the role sorter that are not exhausted. */
+  openRoles = 0;
+  /** Whether an offer of non-scalars alone (e.g. ports) can never pass the minimums. */
+  nonScalarsAloneRejected = false;
+
+  private updateExhausted(role: string, consumed: ResourceQuantities): void {
+    const limits = this.a.roleTree.quota(role).limits;
+    if (limits.isEmpty() || this.exhausted.has(role) || !this.a.frameworkSorters.has(role)) return;
+    const names: string[] = [];
+    for (const [name, limit] of limits) {
+      if (consumed.get(name) < limit) return;
+      names.push(name);
+    }
+    const key = names.join(',');
+    this.exhausted.set(role, key);
+    const group = this.exhaustedGroups.get(key);
+    if (group) group.count++;
+    else this.exhaustedGroups.set(key, { names, count: 1 });
+    this.openRoles--;
+  }
+
+  prepareExhausted(): void {
+    this.openRoles = this.a.frameworkSorters.size;
+    for (const [role, consumed] of this.consumed) this.updateExhausted(role, consumed);
+    const mins = this.a.options.minAllocatableResources;
+    const SCALAR_NAMES = ['cpus', 'mem', 'disk', 'gpus'];
+    let custom = false;
+    for (const fw of this.a.frameworks.values()) if (fw.minAllocatable.size > 0) custom = true;
+    this.nonScalarsAloneRejected = !custom && mins.length > 0 && mins.every((q) => SCALAR_NAMES.some((n) => q.get(n) > 0));
+  }
+
+  /**
+   * For an agent where exhausted roles may be skipped: the groups (by limited
+   * names) whose roles can get nothing here, and how many roles are left
+   * open; undefined when the agent has something an exhausted role might still
+   * be offered (reservations, revocable, an unlimited name...).
+   */
+  private closedGroups(agent: AgentState): { closed: Set<string>; open: number } | undefined {
+    if (this.exhaustedGroups.size === 0) return undefined;
+    const f = flagsOf(agent.available);
+    if (f.reserved || f.revocable || (f.nonScalar && !this.nonScalarsAloneRejected)) return undefined;
+    const scalarNames: string[] = [];
+    for (const e of agent.available) if (e.scalar !== undefined) scalarNames.push(e.name);
+    const closed = new Set<string>();
+    let open = this.openRoles;
+    for (const [key, group] of this.exhaustedGroups) {
+      if (scalarNames.every((n) => group.names.includes(n))) closed.add(key);
+      else open += group.count;
+    }
+    return { closed, open };
   }
 
   /** Stage 1: only roles whose quota guarantees are not yet met, only up to them (plus what limits and headroom allow). */
-  stage1(order: readonly AgentState[]): void {
+  stage1(agents: readonly AgentState[]): void {
     const a = this.a;
-    for (const agent of order) {
+    // Roles (with frameworks) whose guarantees are unmet, and by how much;
+    // kept current so satisfied roles cost nothing and the stage ends when
+    // none is left.
+    const unmet = new Map<string, ResourceQuantities>();
+    for (const [role, consumed] of this.consumed) {
+      const u = a.roleTree.quota(role).guarantees.minus(consumed);
+      if (!u.isEmpty() && a.frameworkSorters.has(role)) unmet.set(role, u);
+    }
+    for (const agent of agents) {
+      if (unmet.size === 0) return;
+      if (agent.available.isEmpty()) continue;
       const roles = a.roleSorter.sort();
+      let seen = 0;
       for (const role of roles) {
-        const node = a.roleTree.get(role);
-        const guarantees = node?.quota.guarantees;
-        if (!guarantees || guarantees.isEmpty()) continue;
-        if (agent.available.isEmpty()) break;
-        let unsatisfied = guarantees.minus(this.consumed.get(role) ?? ResourceQuantities.EMPTY);
-        if (unsatisfied.isEmpty()) continue;
+        if (agent.available.isEmpty() || seen === unmet.size) break;
+        let unsatisfied = unmet.get(role);
+        if (unsatisfied === undefined) continue;
+        seen++;
         const sorter = a.frameworkSorters.get(role);
-        if (!sorter) continue;
+        const node = a.roleTree.get(role);
+        if (!sorter || !node) continue;
         const limits = node.quota.limits;
-        for (const fwId of sorter.sort()) {
+        const order = new FrameworkOrder(sorter);
+        for (let fwId = order.next(); fwId !== undefined; fwId = order.next()) {
           if (unsatisfied.isEmpty()) break;
           const fw = a.frameworks.get(fwId);
           if (!fw || !fw.active) continue;
@@ -211,8 +339,11 @@ class Run {
             continue;
           }
           this.offer(fw, role, agent, toOffer);
+          order.changed();
           const consumption = offeringQ.plus(additional.scalarQuantities());
           unsatisfied = unsatisfied.minus(consumption);
+          if (unsatisfied.isEmpty()) unmet.delete(role);
+          else unmet.set(role, unsatisfied);
           this.addConsumed(role, consumption);
           this.requiredHeadroom = this.requiredHeadroom.minus(offeringQ);
           this.availableHeadroom = this.availableHeadroom.minus(consumption);
@@ -222,12 +353,21 @@ class Run {
   }
 
   /** Stage 2: every role, within its limits, leaving headroom for unsatisfied guarantees. */
-  stage2(order: readonly AgentState[]): void {
+  stage2(agents: readonly AgentState[]): void {
     const a = this.a;
-    for (const agent of order) {
+    for (const agent of agents) {
+      if (agent.available.isEmpty()) continue;
+      const skip = this.closedGroups(agent);
+      if (skip && skip.open === 0) continue;
       const roles = a.roleSorter.sort();
+      let openSeen = 0;
       for (const role of roles) {
         if (agent.available.isEmpty()) break;
+        if (skip) {
+          const group = this.exhausted.get(role);
+          if (group !== undefined && skip.closed.has(group)) continue;
+          if (openSeen++ === skip.open) break;
+        }
         const sorter = a.frameworkSorters.get(role);
         if (!sorter) continue;
         const sharedPending = this.offeredShared.has(agent.id);
@@ -242,15 +382,14 @@ class Run {
         ) {
           continue;
         }
-        const fws = sorter.sort();
-        if (fws.length === 0) continue;
         const quota = a.roleTree.quota(role);
         const limits = quota.limits;
         const quotaBound = !limits.isEmpty() || !this.requiredHeadroom.isEmpty();
         let stable = !sharedPending && !quotaBound;
         let offered = false;
         let until = Number.POSITIVE_INFINITY;
-        for (const fwId of fws) {
+        const order = new FrameworkOrder(sorter);
+        for (let fwId = order.next(); fwId !== undefined; fwId = order.next()) {
           const fw = a.frameworks.get(fwId);
           if (!fw || !fw.active) continue;
           let available = this.availableFor(agent, role);
@@ -285,11 +424,13 @@ class Run {
           }
           this.offer(fw, role, agent, toOffer);
           offered = true;
+          order.changed();
           if (additional !== undefined) {
             const consumption = additional.scalarQuantities();
             if (!isDefaultQuota(quota)) this.addConsumed(role, consumption);
             if (!this.requiredHeadroom.isEmpty()) this.availableHeadroom = this.availableHeadroom.minus(consumption);
           }
+          if (this.availableFor(agent, role).isEmpty()) break;
         }
         if (!offered && stable) {
           agent.filteredMarks.set(role, { available: agent.available, frameworkEpoch: a.frameworkEpoch, filterEpoch: a.filterEpoch, until });
@@ -328,6 +469,7 @@ export function runAllocation(ctx: RunContext, candidates: readonly AgentState[]
   const run = new Run(ctx);
   const eligible = candidates.filter((agent) => agent.activated);
   const anyGuarantees = run.prepareQuota();
+  run.prepareExhausted();
   if (anyGuarantees) run.stage1(shuffle([...eligible], run.random));
   run.stage2(shuffle([...eligible], run.random));
   for (const [fwId, offers] of run.offers) ctx.allocator.options.offerCallback(fwId, offers);

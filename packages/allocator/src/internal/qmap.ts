@@ -23,24 +23,6 @@ export function addAll(map: QMap, other: QMap, sign: 1 | -1 = 1): void {
   for (const [name, v] of other) addTo(map, name, sign * v);
 }
 
-/**
- * The scalar quantities of `resources`, split the way quota accounting needs
- * them: reserved, and unreserved non-revocable. Revocable resources never
- * count toward quota.
- */
-export function quotaParts(resources: Resources): { reserved: QMap; unreserved: QMap } {
-  const reserved: QMap = new Map();
-  const unreserved: QMap = new Map();
-  for (const e of resources) {
-    if (e.scalar === undefined) continue;
-    // A shared resource counts once, however many copies are held.
-    const v = toThousandths(e.scalar);
-    if (e.reservations.length > 0) addTo(reserved, e.name, v);
-    else if (!e.revocable) addTo(unreserved, e.name, v);
-  }
-  return { reserved, unreserved };
-}
-
 export function toQuantities(map: QMap): ResourceQuantities {
   const pairs: Array<[string, number]> = [];
   for (const [name, v] of map) if (v > 0) pairs.push([name, v / 1000]);

@@ -8,7 +8,7 @@
  */
 import { ResourceLimits, ResourceQuantities, type Resources } from '@mesos-ts/resources';
 import type { Quota } from '../types';
-import { addAll, addTo, quotaParts, toQuantities, toThousandths, type QMap } from './qmap';
+import { addAll, addTo, toQuantities, toThousandths, type QMap } from './qmap';
 
 export const DEFAULT_QUOTA: Quota = { guarantees: ResourceQuantities.EMPTY, limits: ResourceLimits.NONE };
 
@@ -127,11 +127,14 @@ export class RoleTree {
 
   /** Adds (sign 1) or removes (-1) resources offered or allocated under `role`. */
   trackOffered(role: string, resources: Resources, sign: 1 | -1): void {
-    const { reserved, unreserved } = quotaParts(resources);
-    if (reserved.size === 0 && unreserved.size === 0) return;
-    for (let n: RoleNode | undefined = this.ensure(role); n; n = n.parent) {
-      addAll(n.offeredReserved, reserved, sign);
-      addAll(n.offeredUnreserved, unreserved, sign);
+    // Straight into the nodes' maps: this runs for every offer and recovery.
+    const leaf = this.ensure(role);
+    for (const e of resources) {
+      if (e.scalar === undefined || (e.revocable && e.reservations.length === 0)) continue;
+      // A shared resource counts once, however many copies are held.
+      const v = sign * toThousandths(e.scalar);
+      const reserved = e.reservations.length > 0;
+      for (let n: RoleNode | undefined = leaf; n; n = n.parent) addTo(reserved ? n.offeredReserved : n.offeredUnreserved, e.name, v);
     }
     if (sign < 0) this.prune(role);
   }

@@ -73,12 +73,17 @@ export interface AgentState {
   hasGpus: boolean;
   /** Offered or allocated resources per framework (with allocation info). */
   readonly allocations: Map<string, Resources>;
-  /** The sum of `allocations`, allocation info stripped. */
-  allocatedSum: Resources;
-  /** total - allocated (shared resources always stay available, as in Mesos). */
+  /**
+   * total - allocated, kept incrementally (shared resources always stay
+   * available, as in Mesos). Resources arithmetic is exact, so adding and
+   * taking away the same resources gives back the same value.
+   */
   available: Resources;
-  /** available.allocatableTo(role), per role, for the current `available`. */
-  allocatableCache: Map<string, Resources>;
+  /** available.allocatableTo(role), per role, valid while `available === allocatableBase`. */
+  readonly allocatableCache: Map<string, Resources>;
+  allocatableBase: Resources | undefined;
+  /** The total shrank below what is allocated; `available` is then recomputed on every change. */
+  overcommitted: boolean;
   activated: boolean;
   maintenance: Maintenance | undefined;
   readonly filteredMarks: Map<string, FilteredMark>;
@@ -136,7 +141,12 @@ interface ResourceFlags {
 const flagsCache = new WeakMap<Resources, ResourceFlags>();
 
 /** What kinds of entries a Resources value holds (cached per value: values are immutable). */
+let lastResources: Resources | undefined;
+let lastFlags: ResourceFlags | undefined;
+
 export function flagsOf(resources: Resources): ResourceFlags {
+  // Most calls ask about the value asked about just before.
+  if (resources === lastResources) return lastFlags as ResourceFlags;
   let f = flagsCache.get(resources);
   if (!f) {
     let shared = false;
@@ -154,6 +164,8 @@ export function flagsOf(resources: Resources): ResourceFlags {
     f = { shared, revocable, refined, reserved, nonScalar };
     flagsCache.set(resources, f);
   }
+  lastResources = resources;
+  lastFlags = f;
   return f;
 }
 

@@ -102,6 +102,13 @@ export class DRFSorter extends TreeSorter {
     return result;
   }
 
+  /** A lazy pre-order walk of the active leaves (see Sorter.walk). */
+  walk(): Iterator<string> {
+    this.refresh();
+    if (this.sorted !== undefined) return this.sorted[Symbol.iterator]();
+    return new ActiveWalk(this.root);
+  }
+
   /**
    * The client's dominant share divided by its leaf's weight, as Mesos's
    * `allocator/mesos/roles/<role>/shares/dominant` metric: for a client
@@ -263,4 +270,34 @@ function collect(node: Node, out: string[], at: number): number {
     else at = collect(child, out, at);
   }
   return at;
+}
+
+/** Pre-order over the active lists with an explicit stack (no generator frames). */
+class ActiveWalk implements Iterator<string> {
+  private readonly lists: Node[][] = [];
+  private readonly positions: number[] = [];
+
+  constructor(root: Node) {
+    this.lists.push(root.active);
+    this.positions.push(0);
+  }
+
+  next(): IteratorResult<string> {
+    for (;;) {
+      const depth = this.lists.length - 1;
+      if (depth < 0) return { done: true, value: undefined };
+      const list = this.lists[depth]!;
+      const i = this.positions[depth]!;
+      if (i >= list.length) {
+        this.lists.pop();
+        this.positions.pop();
+        continue;
+      }
+      this.positions[depth] = i + 1;
+      const child = list[i]!;
+      if (child.kind === ACTIVE_LEAF) return { done: false, value: child.client };
+      this.lists.push(child.active);
+      this.positions.push(0);
+    }
+  }
 }

@@ -45,6 +45,11 @@ export class RandomSorter extends TreeSorter {
   initialize(_fairnessExcludeResourceNames?: Iterable<string>): void {}
 
   /** The active clients in a new weighted random order (a new array on every call). */
+  /** The shuffled order (a random sorter has nothing to gain from laziness). */
+  walk(): Iterator<string> {
+    return this.sort()[Symbol.iterator]();
+  }
+
   sort(): readonly string[] {
     if (this.dirty) this.computeRelativeWeights();
     return weightedShuffle(this.clientList, this.weightList, this.random);

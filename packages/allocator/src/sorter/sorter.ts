@@ -107,6 +107,13 @@ export interface Sorter {
    * not modify it; it stays valid (unchanged) until the sorter's next mutation.
    */
   sort(): readonly string[];
+  /**
+   * The same order as `sort()`, produced lazily: a caller that stops after
+   * the first few clients does not pay for listing all of them. The walk is
+   * over live state: it must not be continued after the sorter changes (take
+   * a `sort()` snapshot then).
+   */
+  walk(): Iterator<string>;
   /** Whether the client exists (active or not). */
   contains(client: string): boolean;
   /** Whether the client exists and is active. */

@@ -108,6 +108,8 @@ export abstract class TreeSorter implements Sorter {
   // ------------------------------------------------------------------ hooks
 
   /** Puts `node` (an active leaf or an internal node) into `parent.active`. */
+  abstract walk(): Iterator<string>;
+
   protected abstract insertActive(parent: Node, node: Node): void;
   /** Takes `node` out of `parent.active`. */
   protected abstract removeActive(parent: Node, node: Node): void;
