@@ -399,6 +399,7 @@ class Run {
           }
           const minimums = this.minimums(fw, role);
           if (!isAllocatable(available, minimums) || !this.canReceive(fw, agent)) continue;
+          const checked = available;
           available = stripIncapable(available, fw.caps);
           let toOffer = available;
           let additional: Resources | undefined;
@@ -415,7 +416,7 @@ class Run {
             }
             toOffer = whole.plus(additional);
           }
-          if (!isAllocatable(toOffer, minimums)) continue;
+          if (toOffer !== checked && !isAllocatable(toOffer, minimums)) continue;
           const filteredUntil = this.filteredUntil(fw, role, agent, toOffer);
           if (filteredUntil !== undefined) {
             this.filtered++;

@@ -138,17 +138,19 @@ interface ResourceFlags {
   readonly nonScalar: boolean;
 }
 
-const flagsCache = new WeakMap<Resources, ResourceFlags>();
+/**
+ * Flags are computed once per Resources value (values are immutable) and kept
+ * on the value under a private symbol: a WeakMap lookup per agent per run
+ * showed in profiles.
+ */
+const FLAGS = Symbol('mesos-ts.allocator.flags');
+type Flagged = Resources & { [FLAGS]?: ResourceFlags };
 
-/** What kinds of entries a Resources value holds (cached per value: values are immutable). */
-let lastResources: Resources | undefined;
-let lastFlags: ResourceFlags | undefined;
-
+/** What kinds of entries a Resources value holds. */
 export function flagsOf(resources: Resources): ResourceFlags {
-  // Most calls ask about the value asked about just before.
-  if (resources === lastResources) return lastFlags as ResourceFlags;
-  let f = flagsCache.get(resources);
-  if (!f) {
+  const flagged = resources as Flagged;
+  let f = flagged[FLAGS];
+  if (f === undefined) {
     let shared = false;
     let revocable = false;
     let refined = false;
@@ -162,10 +164,8 @@ export function flagsOf(resources: Resources): ResourceFlags {
       nonScalar ||= e.scalar === undefined;
     }
     f = { shared, revocable, refined, reserved, nonScalar };
-    flagsCache.set(resources, f);
+    flagged[FLAGS] = f;
   }
-  lastResources = resources;
-  lastFlags = f;
   return f;
 }
 
