@@ -33,5 +33,5 @@ allocator.addFramework('web', frameworkInfo(['web']));
 allocator.addFramework('batch', frameworkInfo(['batch']));
 
 for (let second = 0; second < 10; second++, clock.advance(1000)) allocator.allocate();
-console.log('running tasks:', Object.fromEntries(running)); // web gets about twice what batch gets
+console.log('running tasks:', JSON.stringify(Object.fromEntries(running))); // {"web":8,"batch":4}: weights 2:1
 console.log(allocator.explain('batch').summary.join('\n'));
