@@ -301,12 +301,13 @@ class Run {
       if (unmet.size === 0) return;
       if (agent.available.isEmpty()) continue;
       const roles = a.roleSorter.sort();
-      let seen = 0;
+      // Unmet roles this agent has not been offered to yet; none left, stop.
+      let toVisit = unmet.size;
       for (const role of roles) {
-        if (agent.available.isEmpty() || seen === unmet.size) break;
+        if (agent.available.isEmpty() || toVisit === 0) break;
         let unsatisfied = unmet.get(role);
         if (unsatisfied === undefined) continue;
-        seen++;
+        toVisit--;
         const sorter = a.frameworkSorters.get(role);
         const node = a.roleTree.get(role);
         if (!sorter || !node) continue;
@@ -364,9 +365,11 @@ class Run {
       for (const role of roles) {
         if (agent.available.isEmpty()) break;
         if (skip) {
+          // Every role that could still get something here was visited: the rest are closed.
+          if (openSeen === skip.open) break;
           const group = this.exhausted.get(role);
           if (group !== undefined && skip.closed.has(group)) continue;
-          if (openSeen++ === skip.open) break;
+          openSeen++;
         }
         const sorter = a.frameworkSorters.get(role);
         if (!sorter) continue;
