@@ -88,13 +88,15 @@ export class HierarchicalAllocator {
       random: Math.random,
       ...options,
     };
-    this.roleSorter = this.createSorter(this.options.roleSorter);
+    // Nobody asks the role sorter for per-agent allocations (the agents keep
+    // them), so it keeps quantities only.
+    this.roleSorter = this.createSorter(this.options.roleSorter, false);
   }
 
-  private createSorter(kind: SorterKind): Sorter {
+  private createSorter(kind: SorterKind, perAgentAllocations = true): Sorter {
     return kind === 'random'
       ? new RandomSorter({ pool: this.pool, random: this.options.random })
-      : new DRFSorter({ pool: this.pool, fairnessExcludeResourceNames: this.options.fairnessExcludeResourceNames });
+      : new DRFSorter({ pool: this.pool, fairnessExcludeResourceNames: this.options.fairnessExcludeResourceNames, perAgentAllocations });
   }
 
   // --- frameworks ------------------------------------------------------------

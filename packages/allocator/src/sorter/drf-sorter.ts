@@ -38,6 +38,12 @@ export interface DRFSorterOptions {
   readonly pool?: ResourcePool | undefined;
   /** Resource names that do not count towards shares (Mesos's `--fair_sharing_excluded_resource_names`). */
   readonly fairnessExcludeResourceNames?: Iterable<string> | undefined;
+  /**
+   * Keep each client's allocation per agent (default true). Without it,
+   * `allocation()`/`allocationOn()` are empty and `unallocated()` does not
+   * check what the client holds; order and quantities are unchanged.
+   */
+  readonly perAgentAllocations?: boolean | undefined;
 }
 
 /** Whether `a` sorts before `b`: lower share, then lower count, then lower path. */
@@ -78,7 +84,7 @@ export class DRFSorter extends TreeSorter {
   private sorted: readonly string[] | undefined;
 
   constructor(options: DRFSorterOptions = {}) {
-    super(options.pool ?? new ResourcePool());
+    super(options.pool ?? new ResourcePool(), options.perAgentAllocations ?? true);
     this.excluded = new Set(options.fairnessExcludeResourceNames ?? []);
   }
 

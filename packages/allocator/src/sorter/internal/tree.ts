@@ -103,6 +103,13 @@ export abstract class TreeSorter implements Sorter {
   constructor(
     /** The totals this sorter's shares are fractions of (possibly shared with other sorters). */
     readonly pool: ResourcePool,
+    /**
+     * Whether to keep each client's allocation per agent (for `allocation()`,
+     * `allocationOn()` and the containment checks of `unallocated()`). A sorter
+     * only asked for its order and quantities (the allocator's role sorter)
+     * can skip that bookkeeping: it was a large share of each offer's cost.
+     */
+    protected readonly perAgent = true,
   ) {}
 
   // ------------------------------------------------------------------ hooks
@@ -231,13 +238,15 @@ export abstract class TreeSorter implements Sorter {
   allocated(client: string, agentId: string, resources: Resources): void {
     const leaf = this.leafOf(client);
     const delta = deltaOf(resources);
-    const held = leaf.held!;
-    const before = held.get(agentId);
-    // Fast path: nothing held there yet, so keep the caller's (immutable) object.
-    if (before === undefined) {
-      if (!resources.isEmpty()) held.set(agentId, resources);
-    } else {
-      held.set(agentId, before.plus(resources));
+    if (this.perAgent) {
+      const held = leaf.held!;
+      const before = held.get(agentId);
+      // Fast path: nothing held there yet, so keep the caller's (immutable) object.
+      if (before === undefined) {
+        if (!resources.isEmpty()) held.set(agentId, resources);
+      } else {
+        held.set(agentId, before.plus(resources));
+      }
     }
     for (let node: Node | undefined = leaf; node !== undefined; node = node.parent) {
       addInto(node.amounts, delta.plain, 1);
@@ -250,20 +259,22 @@ export abstract class TreeSorter implements Sorter {
 
   unallocated(client: string, agentId: string, resources: Resources): void {
     const leaf = this.leafOf(client);
-    const held = leaf.held!;
-    const before = held.get(agentId);
-    if (before === undefined) {
-      throw new MesosTsError('INTERNAL', `Sorter client '${client}' holds nothing on agent ${agentId}, cannot unallocate ${resources.toString()}`);
-    }
-    if (before === resources || before.equals(resources)) {
-      held.delete(agentId);
-    } else {
-      if (!before.contains(resources)) {
-        throw new MesosTsError('INTERNAL', `Sorter client '${client}' holds ${before.toString()} on agent ${agentId}, which does not contain ${resources.toString()}`);
+    if (this.perAgent) {
+      const held = leaf.held!;
+      const before = held.get(agentId);
+      if (before === undefined) {
+        throw new MesosTsError('INTERNAL', `Sorter client '${client}' holds nothing on agent ${agentId}, cannot unallocate ${resources.toString()}`);
       }
-      const after = before.minus(resources);
-      if (after.isEmpty()) held.delete(agentId);
-      else held.set(agentId, after);
+      if (before === resources || before.equals(resources)) {
+        held.delete(agentId);
+      } else {
+        if (!before.contains(resources)) {
+          throw new MesosTsError('INTERNAL', `Sorter client '${client}' holds ${before.toString()} on agent ${agentId}, which does not contain ${resources.toString()}`);
+        }
+        const after = before.minus(resources);
+        if (after.isEmpty()) held.delete(agentId);
+        else held.set(agentId, after);
+      }
     }
     const delta = deltaOf(resources);
     for (let node: Node | undefined = leaf; node !== undefined; node = node.parent) {
@@ -276,19 +287,21 @@ export abstract class TreeSorter implements Sorter {
 
   update(client: string, agentId: string, oldAllocation: Resources, newAllocation: Resources): void {
     const leaf = this.leafOf(client);
-    const held = leaf.held!;
-    const before = held.get(agentId) ?? EMPTY_RESOURCES;
-    let after: Resources;
-    if (before === oldAllocation || before.equals(oldAllocation)) {
-      after = newAllocation;
-    } else {
-      if (!before.contains(oldAllocation)) {
-        throw new MesosTsError('INTERNAL', `Sorter client '${client}' holds ${before.toString()} on agent ${agentId}, which does not contain ${oldAllocation.toString()}`);
+    if (this.perAgent) {
+      const held = leaf.held!;
+      const before = held.get(agentId) ?? EMPTY_RESOURCES;
+      let after: Resources;
+      if (before === oldAllocation || before.equals(oldAllocation)) {
+        after = newAllocation;
+      } else {
+        if (!before.contains(oldAllocation)) {
+          throw new MesosTsError('INTERNAL', `Sorter client '${client}' holds ${before.toString()} on agent ${agentId}, which does not contain ${oldAllocation.toString()}`);
+        }
+        after = before.minus(oldAllocation).plus(newAllocation);
       }
-      after = before.minus(oldAllocation).plus(newAllocation);
+      if (after.isEmpty()) held.delete(agentId);
+      else held.set(agentId, after);
     }
-    if (after.isEmpty()) held.delete(agentId);
-    else held.set(agentId, after);
 
     const removed = deltaOf(oldAllocation);
     const added = deltaOf(newAllocation);
@@ -304,7 +317,10 @@ export abstract class TreeSorter implements Sorter {
 
   // ---------------------------------------------------------------- queries
 
-  /** The client's allocation per agent: a live view, changed by later calls; do not modify. */
+  /**
+   * The client's allocation per agent: a live view, changed by later calls; do
+   * not modify. Always empty for a sorter made without per-agent bookkeeping.
+   */
   allocation(client: string): ReadonlyMap<string, Resources> {
     return this.leafOf(client).held!;
   }
