@@ -10,7 +10,6 @@ import type { AgentInfo, FrameworkInfo, Offer_Operation, Unavailability } from '
 import type { allocator as allocatorProto } from '@mesos-ts/proto';
 import { ResourceQuantities, Resources, type ResourceOperation } from '@mesos-ts/resources';
 import { runAllocation, type RunContext } from './internal/cycle';
-import { addAll, type QMap } from './internal/qmap';
 import { withoutAllocation } from './internal/operations';
 import { RoleTree } from './internal/role-tree';
 import {
@@ -24,6 +23,7 @@ import {
   type FrameworkState,
 } from './internal/state';
 import { explainFramework } from './explain';
+import { allocatorMetrics } from './metrics';
 import { DRFSorter } from './sorter/drf-sorter';
 import { RandomSorter } from './sorter/random-sorter';
 import { ResourcePool, type Sorter } from './sorter/sorter';
@@ -612,41 +612,11 @@ export class HierarchicalAllocator {
     return [...this.roleTree.roles()].map((n) => n.role).sort();
   }
 
-  /**
-   * Metrics under Mesos's names (`allocator/mesos/...`), for `/metrics/snapshot`.
-   */
+  /** Metrics under Mesos's names (`allocator/mesos/...`), for `/metrics/snapshot`. */
   metrics(): Map<string, number> {
-    const m = new Map<string, number>();
-    m.set('allocator/mesos/allocation_runs', this.allocationRuns);
-    const offered: QMap = new Map();
-    for (const node of this.roleTree.roles()) {
-      if (node.parent) continue;
-      addAll(offered, node.offeredReserved);
-      addAll(offered, node.offeredUnreserved);
-    }
-    for (const name of ['cpus', 'mem', 'disk']) {
-      m.set(`allocator/mesos/resources/${name}/total`, this.pool.total(name));
-      m.set(`allocator/mesos/resources/${name}/offered_or_allocated`, (offered.get(name) ?? 0) / 1000);
-    }
-    for (const node of this.roleTree.roles()) {
-      const prefix = `allocator/mesos/quota/roles/${node.role}/resources`;
-      for (const [name, v] of node.quota.guarantees) m.set(`${prefix}/${name}/guarantee`, v);
-      for (const [name, v] of node.quota.limits) m.set(`${prefix}/${name}/limit`, v);
-      for (const [name, v] of this.roleTree.consumed(node.role)) m.set(`${prefix}/${name}/consumed`, v);
-      if (node.quota.guarantees.size > 0 || node.quota.limits.size > 0) {
-        const held = this.roleSorter.contains(node.role) ? this.roleSorter.allocationScalarQuantities(node.role) : undefined;
-        const names = new Set([...node.quota.guarantees].map(([n]) => n).concat([...node.quota.limits].map(([n]) => n)));
-        for (const name of names) m.set(`${prefix}/${name}/offered_or_allocated`, held?.get(name) ?? 0);
-      }
-      let filters = 0;
-      for (const fw of this.frameworks.values()) for (const list of fw.offerFilters.get(node.role)?.values() ?? []) filters += list.length;
-      m.set(`allocator/mesos/offer_filters/roles/${node.role}/active`, filters);
-    }
-    if (this.roleSorter instanceof DRFSorter) {
-      for (const role of this.frameworkSorters.keys()) m.set(`allocator/mesos/roles/${role}/shares/dominant`, this.roleSorter.share(role));
-    }
-    return m;
+    return allocatorMetrics(this);
   }
+
 
   // --- internals -----------------------------------------------------------------------
 
