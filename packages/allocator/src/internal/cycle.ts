@@ -61,6 +61,16 @@ function shuffle<T>(items: T[], random: () => number): T[] {
 }
 
 /**
+ * The roles in role-sorter order for one agent. The order is fixed when the
+ * agent's turn begins, as in Mesos: a snapshot, unless the sorter's walk
+ * survives allocation changes (random sorter), which then also saves drawing
+ * an order for roles the agent never gets to.
+ */
+function roleOrder(sorter: Sorter): Iterable<string> {
+  return sorter.stableWalk ? { [Symbol.iterator]: () => sorter.walk() } : sorter.sort();
+}
+
+/**
  * A role's frameworks in sorter order, walked lazily: the usual case offers
  * the agent to the first framework that may take it and stops, so listing
  * all frameworks per agent would be wasted. Once an offer changes the
@@ -104,7 +114,7 @@ class FrameworkOrder {
 
   /** Call after the sorter changed (an offer was made); the snapshot is taken only if the walk goes on. */
   changed(): void {
-    this.stale = true;
+    if (!this.sorter.stableWalk) this.stale = true;
   }
 }
 
@@ -300,10 +310,9 @@ class Run {
     for (const agent of agents) {
       if (unmet.size === 0) return;
       if (agent.available.isEmpty()) continue;
-      const roles = a.roleSorter.sort();
       // Unmet roles this agent has not been offered to yet; none left, stop.
       let toVisit = unmet.size;
-      for (const role of roles) {
+      for (const role of roleOrder(a.roleSorter)) {
         if (agent.available.isEmpty() || toVisit === 0) break;
         let unsatisfied = unmet.get(role);
         if (unsatisfied === undefined) continue;
@@ -360,9 +369,8 @@ class Run {
       if (agent.available.isEmpty()) continue;
       const skip = this.closedGroups(agent);
       if (skip && skip.open === 0) continue;
-      const roles = a.roleSorter.sort();
       let openSeen = 0;
-      for (const role of roles) {
+      for (const role of roleOrder(a.roleSorter)) {
         if (agent.available.isEmpty()) break;
         if (skip) {
           // Every role that could still get something here was visited: the rest are closed.

@@ -108,6 +108,9 @@ export class DRFSorter extends TreeSorter {
     return result;
   }
 
+  /** DRF order depends on allocations: a walk must not outlive a change. */
+  readonly stableWalk = false;
+
   /** A lazy pre-order walk of the active leaves (see Sorter.walk). */
   walk(): Iterator<string> {
     this.refresh();

@@ -137,3 +137,56 @@ describe('RandomSorter', () => {
     expect(orders.size).toBeGreaterThan(1);
   });
 });
+
+describe('RandomSorter.walk', () => {
+  function sorterWithWeights(seed: number): RandomSorter {
+    const sorter = new RandomSorter({ random: seededRandom(seed) });
+    for (const [client, weight] of [['a', 1], ['b', 2], ['c', 3]] as const) {
+      sorter.add(client);
+      sorter.activate(client);
+      sorter.updateWeight(client, weight);
+    }
+    return sorter;
+  }
+
+  it('draws each active client exactly once', () => {
+    const sorter = sorterWithWeights(7);
+    for (let i = 0; i < 200; i++) {
+      const seen: string[] = [];
+      const it = sorter.walk();
+      for (let n = it.next(); !n.done; n = it.next()) seen.push(n.value);
+      expect(seen.sort()).toEqual(['a', 'b', 'c']);
+    }
+  });
+
+  it('puts clients first in proportion to their weights, as sort() does', () => {
+    const sorter = sorterWithWeights(11);
+    const firsts = new Map<string, number>();
+    const seconds = new Map<string, number>();
+    const runs = 30000;
+    for (let i = 0; i < runs; i++) {
+      const it = sorter.walk();
+      const first = it.next().value as string;
+      const second = it.next().value as string;
+      firsts.set(first, (firsts.get(first) ?? 0) + 1);
+      seconds.set(second, (seconds.get(second) ?? 0) + 1);
+    }
+    expect((firsts.get('a') ?? 0) / runs).toBeCloseTo(1 / 6, 1);
+    expect((firsts.get('b') ?? 0) / runs).toBeCloseTo(2 / 6, 1);
+    expect((firsts.get('c') ?? 0) / runs).toBeCloseTo(3 / 6, 1);
+    // Second place, drawing among the rest: P(a second) = P(b)P(a|b) + P(c)P(a|c) = 2/6*1/4 + 3/6*1/3.
+    expect((seconds.get('a') ?? 0) / runs).toBeCloseTo((2 / 6) * (1 / 4) + (3 / 6) * (1 / 3), 1);
+  });
+
+  it('finishes walks over many clients where most are already drawn', () => {
+    const sorter = new RandomSorter({ random: seededRandom(3) });
+    for (let i = 0; i < 500; i++) {
+      sorter.add(`c${i}`);
+      sorter.activate(`c${i}`);
+    }
+    const seen = new Set<string>();
+    const it = sorter.walk();
+    for (let n = it.next(); !n.done; n = it.next()) seen.add(n.value);
+    expect(seen.size).toBe(500);
+  });
+});

@@ -35,6 +35,8 @@ export class RandomSorter extends TreeSorter {
   private dirty = true;
   private clientList: string[] = [];
   private weightList: number[] = [];
+  /** Prefix sums of `weightList`, for drawing by binary search. */
+  private cumulative = new Float64Array(0);
 
   constructor(options: RandomSorterOptions = {}) {
     super(options.pool ?? new ResourcePool());
@@ -44,12 +46,22 @@ export class RandomSorter extends TreeSorter {
   /** Accepted for the interface; the random sorter has no shares to exclude names from. */
   initialize(_fairnessExcludeResourceNames?: Iterable<string>): void {}
 
-  /** The active clients in a new weighted random order (a new array on every call). */
-  /** The shuffled order (a random sorter has nothing to gain from laziness). */
+  /** The order ignores allocations, so walks survive their changes. */
+  readonly stableWalk = true;
+
+  /**
+   * A weighted random order drawn lazily, one client at a time, proportional
+   * to weight among those not drawn yet: the same distribution as `sort()`'s
+   * shuffle, at O(log n) a draw instead of O(n log n) up front, which matters
+   * when a caller stops after a few (the allocator, per agent). Allocations do
+   * not change the weights, so the walk stays valid while they change.
+   */
   walk(): Iterator<string> {
-    return this.sort()[Symbol.iterator]();
+    if (this.dirty) this.computeRelativeWeights();
+    return new WeightedWalk(this.clientList, this.cumulative, this.random);
   }
 
+  /** The active clients in a new weighted random order (a new array on every call). */
   sort(): readonly string[] {
     if (this.dirty) this.computeRelativeWeights();
     return weightedShuffle(this.clientList, this.weightList, this.random);
@@ -110,6 +122,10 @@ export class RandomSorter extends TreeSorter {
 
     this.clientList = clients;
     this.weightList = weights;
+    const cumulative = new Float64Array(weights.length);
+    let sum = 0;
+    for (let i = 0; i < weights.length; i++) cumulative[i] = sum += weights[i]!;
+    this.cumulative = cumulative;
     this.dirty = false;
   }
 }
@@ -122,4 +138,60 @@ function markActive(node: Node, out: Set<Node>): boolean {
   for (const child of node.active) if (markActive(child, out)) any = true;
   if (any) out.add(node);
   return any;
+}
+
+/**
+ * Sequential weighted sampling without replacement: draw from the full
+ * distribution by binary search on the prefix sums and redraw when the item
+ * was drawn before (equivalent to drawing among the remaining items). When
+ * redraws get frequent (most items drawn), the rest is finished with one
+ * weighted shuffle of what is left.
+ */
+class WeightedWalk implements Iterator<string> {
+  private readonly drawn: Uint8Array;
+  private count = 0;
+  private rest: string[] | undefined;
+  private restAt = 0;
+
+  constructor(
+    private readonly clients: readonly string[],
+    private readonly cumulative: Float64Array,
+    private readonly random: () => number,
+  ) {
+    this.drawn = new Uint8Array(clients.length);
+  }
+
+  next(): IteratorResult<string> {
+    const n = this.clients.length;
+    if (this.rest !== undefined) {
+      return this.restAt < this.rest.length ? { done: false, value: this.rest[this.restAt++]! } : { done: true, value: undefined };
+    }
+    if (this.count >= n) return { done: true, value: undefined };
+    const total = this.cumulative[n - 1]!;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const u = this.random() * total;
+      let lo = 0;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.cumulative[mid]! > u) hi = mid;
+        else lo = mid + 1;
+      }
+      if (this.drawn[lo] === 0) {
+        this.drawn[lo] = 1;
+        this.count++;
+        return { done: false, value: this.clients[lo]! };
+      }
+    }
+    // Mostly drawn already: shuffle what is left, weighted, and go on from there.
+    const items: string[] = [];
+    const weights: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (this.drawn[i] !== 0) continue;
+      items.push(this.clients[i]!);
+      weights.push(this.cumulative[i]! - (i > 0 ? this.cumulative[i - 1]! : 0));
+    }
+    this.rest = weightedShuffle(items, weights, this.random);
+    return this.next();
+  }
 }

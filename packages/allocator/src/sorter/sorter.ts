@@ -114,6 +114,11 @@ export interface Sorter {
    * a `sort()` snapshot then).
    */
   walk(): Iterator<string>;
+  /**
+   * Whether a walk stays valid while allocations change (true when the order
+   * does not depend on allocations, as with the random sorter).
+   */
+  readonly stableWalk: boolean;
   /** Whether the client exists (active or not). */
   contains(client: string): boolean;
   /** Whether the client exists and is active. */

@@ -116,6 +116,7 @@ export abstract class TreeSorter implements Sorter {
 
   /** Puts `node` (an active leaf or an internal node) into `parent.active`. */
   abstract walk(): Iterator<string>;
+  abstract readonly stableWalk: boolean;
 
   protected abstract insertActive(parent: Node, node: Node): void;
   /** Takes `node` out of `parent.active`. */
