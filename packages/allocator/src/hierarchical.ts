@@ -681,7 +681,9 @@ export class HierarchicalAllocator {
     agent.allocations.set(fw.id, prev ? prev.plus(resources) : resources);
     if (agent.overcommitted) return this.recomputeAvailable(agent);
     const plain = unallocated ?? resources.unallocate();
-    agent.available = agent.available.minus(flagsOf(plain).shared ? plain.nonShared() : plain);
+    // Coarse-grained offers usually take all that is available: skip the arithmetic then.
+    if (plain === agent.available && !flagsOf(plain).shared) agent.available = Resources.empty();
+    else agent.available = agent.available.minus(flagsOf(plain).shared ? plain.nonShared() : plain);
   }
 
   private trackInRole(fw: FrameworkState, agent: AgentState, role: string, part: Resources): void {
@@ -708,7 +710,8 @@ export class HierarchicalAllocator {
     else agent.allocations.set(fw.id, left);
     if (agent.overcommitted) return this.recomputeAvailable(agent);
     const plain = unallocated ?? resources.unallocate();
-    agent.available = agent.available.plus(flagsOf(plain).shared ? plain.nonShared() : plain);
+    const back = flagsOf(plain).shared ? plain.nonShared() : plain;
+    agent.available = agent.available.isEmpty() ? back : agent.available.plus(back);
   }
 
 }
