@@ -432,7 +432,7 @@ export class HierarchicalAllocator {
     const agent = this.agents.get(agentId);
     if (!fw || !agent) return;
     const held = agent.allocations.get(frameworkId) ?? Resources.empty();
-    if (!held.contains(resources)) {
+    if (held !== resources && !held.contains(resources)) {
       throw new MesosTsError('INVALID_ARGUMENT', `recoverResources: ${resources.toString()} is not offered or allocated to framework '${frameworkId}' on agent '${agentId}'`);
     }
     const unallocated = resources.unallocate();
