@@ -170,15 +170,20 @@ class Run {
 
   /** What of the agent may go to `role` now: allocatable to it, less shared resources already offered in this run. */
   availableFor(agent: AgentState, role: string): Resources {
-    if (agent.allocatableBase !== agent.available) {
-      agent.allocatableCache.clear();
-      agent.allocatableBase = agent.available;
-    }
-    let r = agent.allocatableCache.get(role);
-    if (!r) {
-      // Without reservations everything is allocatable to every role.
-      r = flagsOf(agent.available).reserved ? agent.available.allocatableTo(role) : agent.available;
-      agent.allocatableCache.set(role, r);
+    const available = agent.available;
+    let r: Resources | undefined;
+    // Without reservations everything is allocatable to every role.
+    if (!flagsOf(available).reserved) r = available;
+    else {
+      if (agent.allocatableBase !== available) {
+        agent.allocatableCache.clear();
+        agent.allocatableBase = available;
+      }
+      r = agent.allocatableCache.get(role);
+      if (!r) {
+        r = available.allocatableTo(role);
+        agent.allocatableCache.set(role, r);
+      }
     }
     const shared = this.offeredShared.get(agent.id);
     return shared ? r.minus(shared) : r;

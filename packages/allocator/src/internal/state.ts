@@ -122,12 +122,24 @@ export function frameworkMinAllocatable(info: FrameworkInfo): Map<string, readon
   return out;
 }
 
-/** Whether `resources` holds at least one of the quantity sets (an empty list accepts anything non-empty). */
+const ALLOCATABLE = Symbol('mesos-ts.allocator.allocatable');
+type WithAllocatable = Resources & { [ALLOCATABLE]?: { minimums: readonly ResourceQuantities[]; result: boolean } };
+
+/**
+ * Whether `resources` holds at least one of the quantity sets (an empty list
+ * accepts anything non-empty). The answer for the last minimums asked is kept
+ * on the (immutable) value: a run asks it of the same value several times.
+ */
 export function isAllocatable(resources: Resources, minimums: readonly ResourceQuantities[]): boolean {
-  if (resources.isEmpty()) return false;
-  if (minimums.length === 0) return true;
-  for (const q of minimums) if (resources.containsQuantities(q)) return true;
-  return false;
+  const memo = (resources as WithAllocatable)[ALLOCATABLE];
+  if (memo !== undefined && memo.minimums === minimums) return memo.result;
+  let result = false;
+  if (!resources.isEmpty()) {
+    if (minimums.length === 0) result = true;
+    else for (const q of minimums) if (resources.containsQuantities(q)) { result = true; break; }
+  }
+  (resources as WithAllocatable)[ALLOCATABLE] = { minimums, result };
+  return result;
 }
 
 interface ResourceFlags {
