@@ -6,7 +6,7 @@
  * the driver (./driver) decides when cycles run.
  */
 import { MesosTsError } from '@mesos-ts/errors';
-import type { AgentInfo, FrameworkInfo, Offer_Operation, Unavailability } from '@mesos-ts/proto';
+import { encodeMesosJson, encodeProtobuf, type AgentInfo, type FrameworkInfo, type Offer_Operation, type Unavailability } from '@mesos-ts/proto';
 import type { allocator as allocatorProto } from '@mesos-ts/proto';
 import { ResourceQuantities, Resources, type ResourceOperation } from '@mesos-ts/resources';
 import { runAllocation, type RunContext } from './internal/cycle';
@@ -42,6 +42,18 @@ import type {
 const DEFAULT_MIN_ALLOCATABLE = [ResourceQuantities.of({ cpus: 0.01 }), ResourceQuantities.of({ mem: 32 })];
 const MAX_REFUSE_SECONDS = 365 * 24 * 3600;
 const DEFAULT_REFUSE_SECONDS = 5;
+
+/** The agent's attributes as an order-free key (values may hold bigints, so no JSON.stringify). */
+function attributeKey(info: AgentInfo): string {
+  return (info.attributes ?? [])
+    .map((a) => encodeMesosJson('mesos.v1.Attribute', a))
+    .sort()
+    .join('\n');
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}
 
 /** `refuse_seconds` as Mesos reads it: capped at 365 days (infinity too), invalid or negative means 5 s. */
 function refuseSeconds(filters: OfferFilters): number {
@@ -318,7 +330,8 @@ export class HierarchicalAllocator {
     const agent = this.agent(agentId);
     let changed = false;
     if (update.info) {
-      const attrsChanged = JSON.stringify(update.info.attributes ?? []) !== JSON.stringify(agent.info.attributes ?? []);
+      // As Mesos compares Attributes: the same set, in any order.
+      const attrsChanged = attributeKey(update.info) !== attributeKey(agent.info);
       if (attrsChanged) {
         for (const fw of this.frameworks.values()) {
           for (const byAgent of fw.offerFilters.values()) byAgent.delete(agentId);
@@ -326,7 +339,7 @@ export class HierarchicalAllocator {
         }
         this.filterEpoch++;
       }
-      changed ||= attrsChanged || JSON.stringify(update.info) !== JSON.stringify(agent.info);
+      changed ||= attrsChanged || !sameBytes(encodeProtobuf('mesos.v1.AgentInfo', update.info), encodeProtobuf('mesos.v1.AgentInfo', agent.info));
       agent.info = update.info;
     }
     if (update.capabilities) {
