@@ -17,6 +17,8 @@ module.exports = (projectDir) => ({
   moduleNameMapper: {
     '^@mesos-ts/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
     '^@mesos-ts/([a-z-]+)/testing$': path.join(__dirname, 'packages/$1/src/testing/index.ts'),
+    // Other subpaths (e.g. `@mesos-ts/allocator/driver`) are single modules under src/.
+    '^@mesos-ts/([a-z-]+)/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/$2.ts'),
   },
   testTimeout: 30000,
 });

@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tools/build/tsup.base';
 
-export default defineConfig(packageBuild());
+export default defineConfig(packageBuild({ entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } }));

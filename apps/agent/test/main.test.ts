@@ -1,0 +1,95 @@
+// Spawns the real `mesos-agent` (src/main.ts through tsx) and checks its life cycle from the outside.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { freePort, waitForHttp } from '@mesos-ts/http-api/testing';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const MAIN = path.resolve(__dirname, '../src/main.ts');
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function startAgent(args: string[]): { child: ChildProcess; exited: Promise<Exit>; output: () => string } {
+  // No MESOS_* from the test's own environment may leak into the flags.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MESOS_')));
+  const child = spawn(TSX, ['--conditions=@mesos-ts/source', MAIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<Exit>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  return { child, exited, output: () => stdout + stderr };
+}
+
+
+
+describe('mesos-agent', () => {
+  let workDir: string;
+  beforeEach(() => {
+    workDir = mkdtempSync(path.join(os.tmpdir(), 'mesos-agent-test-'));
+  });
+  afterEach(() => rmSync(workDir, { recursive: true, force: true }));
+
+  it('serves /health, logs its resources and attributes, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const agent = startAgent([
+      '--master=127.0.0.1:5050',
+      '--ip=127.0.0.1',
+      `--port=${port}`,
+      `--work_dir=${path.join(workDir, 'agent')}`,
+      '--resources=cpus:2;mem:1024;gpus:1',
+      '--attributes=rack:r1;level:3',
+    ]);
+    try {
+      const res = await waitForHttp(`http://127.0.0.1:${port}/health`, 20_000);
+      expect(res.status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${port}/health`, { method: 'POST' })).status).toBe(405);
+      const lines = agent.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const started = lines.find((l) => l['msg'] === 'Agent started');
+      expect(started).toMatchObject({ level: 'info', address: `127.0.0.1:${port}`, attributes: 'rack:r1;level:3' });
+      expect(String(started?.['resources'])).toMatch(/^cpus:2; disk:\d+; gpus:1; mem:1024; ports:\[31000-32000\]$/);
+      expect(agent.output()).toContain('registration is not implemented yet');
+    } finally {
+      agent.child.kill('SIGTERM');
+    }
+    const exit = await agent.exited;
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).toContain('Received SIGTERM');
+  });
+
+  it('prints --help and exits 0', async () => {
+    const exit = await startAgent(['--help']).exited;
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).toContain('Usage: mesos-agent [options]');
+    expect(exit.stdout).toContain('--work_dir=VALUE');
+  });
+
+  it('exits 1 naming --work_dir when it is missing', async () => {
+    const exit = await startAgent(['--master=127.0.0.1:5050']).exited;
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain("Flag 'work_dir' is required, but it was not provided");
+    expect(exit.stderr).toContain('See `mesos-agent --help`');
+  });
+
+  it('exits 1 naming --master when it is missing', async () => {
+    const exit = await startAgent([`--work_dir=${workDir}`]).exited;
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain('Missing required option `--master`');
+  });
+
+  it('exits 1 quoting the bad token of --resources and --attributes', async () => {
+    const bad = await startAgent(['--master=m:5050', `--work_dir=${workDir}`, '--port=0', '--resources=cpus:4;ports:[1-x]']).exited;
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("Invalid --resources 'cpus:4;ports:[1-x]'");
+    const attrs = await startAgent(['--master=m:5050', `--work_dir=${workDir}`, '--port=0', '--attributes=rack']).exited;
+    expect(attrs.code).toBe(1);
+    expect(attrs.stderr).toContain("Invalid attribute key:value pair 'rack'");
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The master's HTTP endpoints (the read-only ones so far), on `node:http`. Paths, bodies and status codes follow
+ * Mesos 1.11: `src/master/http.cpp` (`/flags`, `/health`, routed as `/master/<name>` and, the master being
+ * libprocess's delegate, as `/<name>`), `src/version/version.cpp` (`/version`), libprocess's metrics process
+ * (`/metrics/snapshot`), `OK(json, jsonp)` for JSON and JSONP bodies, and `NotFound()` (empty body) for anything
+ * else.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AllocatorDriver } from '@mesos-ts/allocator/driver';
+import { writeResponse } from '@mesos-ts/http-api';
+import { flagsModel, type MasterFlags } from './flags';
+import { versionInfo, type VersionInfo } from './version';
+
+export interface MasterServerOptions {
+  readonly flags: MasterFlags;
+  readonly driver: AllocatorDriver;
+  /** Wall-clock milliseconds; the master's start is taken from it when the server is created. */
+  readonly now?: () => number;
+  readonly version?: VersionInfo;
+}
+
+type Handler = (query: URLSearchParams) => Response;
+interface Response {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: Uint8Array;
+}
+
+/** libprocess's `OK(json, jsonp)`: `application/json`, or `text/javascript` wrapped as `cb(json)`. */
+export function jsonResponse(value: unknown, jsonp: string | null): Response {
+  const json = JSON.stringify(value);
+  const text = jsonp === null ? json : `${jsonp}(${json})`;
+  const body = Buffer.from(text, 'utf8');
+  return {
+    status: 200,
+    headers: { 'Content-Type': jsonp === null ? 'application/json' : 'text/javascript', 'Content-Length': String(body.byteLength) },
+    body,
+  };
+}
+
+function empty(status: number): Response {
+  return { status, headers: { 'Content-Length': '0' }, body: new Uint8Array() };
+}
+
+/**
+ * libprocess's `MethodNotAllowed(allowed, method)`. Note: Mesos answers these read-only endpoints whatever the
+ * method (`/flags` checks it only when an authorizer is configured); we refuse everything but GET and HEAD, as
+ * the project asks, so that POSTs meant for `/api/v1` are not silently answered.
+ */
+function methodNotAllowed(method: string): Response {
+  const body = Buffer.from(`405 Method Not Allowed. Expecting one of { 'GET' }, but received '${method}'.`, 'utf8');
+  return {
+    status: 405,
+    headers: { Allow: 'GET', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.byteLength) },
+    body,
+  };
+}
+
+/** The routing table, exposed for tests: path -> handler. */
+export function masterRoutes(options: MasterServerOptions): ReadonlyMap<string, Handler> {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const version = options.version ?? versionInfo();
+  const health: Handler = () => empty(200);
+  const flags: Handler = (q) => jsonResponse({ flags: flagsModel(options.flags) }, q.get('jsonp'));
+  const routes = new Map<string, Handler>([
+    ['/health', health],
+    ['/master/health', health],
+    ['/flags', flags],
+    ['/master/flags', flags],
+    ['/version', (q) => jsonResponse(version, q.get('jsonp'))],
+    ['/metrics/snapshot', (q) => jsonResponse(metricsSnapshot(options.driver, (now() - startedAt) / 1000), q.get('jsonp'))],
+  ]);
+  return routes;
+}
+
+/** The `/metrics/snapshot` body: the allocator's metrics, its run timings and the master's own. */
+export function metricsSnapshot(driver: AllocatorDriver, uptimeSecs: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, value] of driver.allocator.metrics()) out[name] = value;
+  const timings = driver.timings();
+  if (timings.count > 0) {
+    // Mesos's `Timer` metric layout: the statistics of a window of recent values.
+    const base = 'allocator/mesos/allocation_run_ms';
+    out[`${base}/count`] = timings.count;
+    out[`${base}/min`] = timings.min;
+    out[`${base}/max`] = timings.max;
+    out[`${base}/p50`] = timings.p50;
+    out[`${base}/p90`] = timings.p90;
+    out[`${base}/p99`] = timings.p99;
+  }
+  out['master/elected'] = 1;
+  out['master/uptime_secs'] = uptimeSecs;
+  return out;
+}
+
+/** Answers one request from the routing table. */
+export function handleRequest(routes: ReadonlyMap<string, Handler>, req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://master');
+  // libprocess ignores a trailing slash when matching routes.
+  const path = url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
+  const handler = routes.get(path);
+  const method = req.method ?? '';
+  const response = handler === undefined ? empty(404) : method === 'GET' || method === 'HEAD' ? handler(url.searchParams) : methodNotAllowed(method);
+  writeResponse(res, response);
+}
+
+/** Creates (does not start) the master's HTTP server. */
+export function createMasterServer(options: MasterServerOptions): Server {
+  const routes = masterRoutes(options);
+  return createServer((req, res) => {
+    // Drain any request body; these endpoints read none.
+    req.resume();
+    handleRequest(routes, req, res);
+  });
+}
