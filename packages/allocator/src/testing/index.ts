@@ -4,6 +4,7 @@
  * a recorder of the offers the allocator makes. Real implementations, no mocks.
  */
 import { FrameworkInfo_Capability_Type, type AgentInfo, type FrameworkInfo } from '@mesos-ts/proto';
+import { createRng } from '@mesos-ts/proto/testing';
 import { Resources } from '@mesos-ts/resources';
 import type { Clock, OfferMap, UnavailableResources } from '../types';
 
@@ -18,17 +19,8 @@ export class FakeClock implements Clock {
   }
 }
 
-/** A seeded PRNG (mulberry32): the same seed gives the same shuffles. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32, from @mesos-ts/proto/testing): the same seed gives the same shuffles. */
+export const seededRandom: (seed: number) => () => number = createRng;
 
 export type FrameworkCapabilityName = keyof typeof FrameworkInfo_Capability_Type;
 

@@ -48,14 +48,5 @@ export function revocableCpus(amount: number): Resources {
   return fromProto({ name: 'cpus', type: Value_Type.SCALAR, scalar: { value: amount }, revocable: {} });
 }
 
-/** A seeded uniform generator in [0, 1) (mulberry32), for reproducible random-sorter tests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform generator in [0, 1), for reproducible random-sorter tests. */
+export { seededRandom } from '../../testing';
