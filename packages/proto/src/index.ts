@@ -8,6 +8,8 @@ export * as agent from './gen/mesos/v1/agent/agent';
 export * as quota from './gen/mesos/v1/quota/quota';
 export * as maintenance from './gen/mesos/v1/maintenance/maintenance';
 export * as allocator from './gen/mesos/v1/allocator/allocator';
+/** mesos-ts's own master-agent protocol (proto/mesos_ts/internal), not part of Mesos's API. */
+export * as internal from './gen/mesos_ts/internal/internal';
 export type { Duration } from './gen/google/protobuf/duration';
 export type { MessageName, MessageTypes } from './gen/messages';
 export {

@@ -358,6 +358,28 @@ import type {
   Response as mesos_v1_scheduler_Response,
   Response_ReconcileOperations as mesos_v1_scheduler_Response_ReconcileOperations,
 } from './mesos/v1/scheduler/scheduler';
+import type {
+  AgentCall as mesos_ts_internal_AgentCall,
+  AgentCall_ExecutorExited as mesos_ts_internal_AgentCall_ExecutorExited,
+  AgentCall_FrameworkMessage as mesos_ts_internal_AgentCall_FrameworkMessage,
+  AgentCall_Pong as mesos_ts_internal_AgentCall_Pong,
+  AgentCall_Register as mesos_ts_internal_AgentCall_Register,
+  AgentCall_Reregister as mesos_ts_internal_AgentCall_Reregister,
+  AgentCall_StatusUpdates as mesos_ts_internal_AgentCall_StatusUpdates,
+  AgentEvent as mesos_ts_internal_AgentEvent,
+  AgentEvent_Acknowledge as mesos_ts_internal_AgentEvent_Acknowledge,
+  AgentEvent_FrameworkMessage as mesos_ts_internal_AgentEvent_FrameworkMessage,
+  AgentEvent_KillTask as mesos_ts_internal_AgentEvent_KillTask,
+  AgentEvent_Ping as mesos_ts_internal_AgentEvent_Ping,
+  AgentEvent_Registered as mesos_ts_internal_AgentEvent_Registered,
+  AgentEvent_RunTask as mesos_ts_internal_AgentEvent_RunTask,
+  AgentEvent_RunTaskGroup as mesos_ts_internal_AgentEvent_RunTaskGroup,
+  AgentEvent_Shutdown as mesos_ts_internal_AgentEvent_Shutdown,
+  AgentEvent_ShutdownExecutor as mesos_ts_internal_AgentEvent_ShutdownExecutor,
+  AgentEvent_ShutdownFramework as mesos_ts_internal_AgentEvent_ShutdownFramework,
+  AgentEvent_UpdateFramework as mesos_ts_internal_AgentEvent_UpdateFramework,
+  StatusUpdate as mesos_ts_internal_StatusUpdate,
+} from './mesos_ts/internal/internal';
 
 export interface MessageTypes {
   'google.protobuf.Duration': google_protobuf_Duration;
@@ -699,6 +721,26 @@ export interface MessageTypes {
   'mesos.v1.scheduler.OfferConstraints.RoleConstraints.Group': mesos_v1_scheduler_OfferConstraints_RoleConstraints_Group;
   'mesos.v1.scheduler.Response': mesos_v1_scheduler_Response;
   'mesos.v1.scheduler.Response.ReconcileOperations': mesos_v1_scheduler_Response_ReconcileOperations;
+  'mesos_ts.internal.AgentCall': mesos_ts_internal_AgentCall;
+  'mesos_ts.internal.AgentCall.ExecutorExited': mesos_ts_internal_AgentCall_ExecutorExited;
+  'mesos_ts.internal.AgentCall.FrameworkMessage': mesos_ts_internal_AgentCall_FrameworkMessage;
+  'mesos_ts.internal.AgentCall.Pong': mesos_ts_internal_AgentCall_Pong;
+  'mesos_ts.internal.AgentCall.Register': mesos_ts_internal_AgentCall_Register;
+  'mesos_ts.internal.AgentCall.Reregister': mesos_ts_internal_AgentCall_Reregister;
+  'mesos_ts.internal.AgentCall.StatusUpdates': mesos_ts_internal_AgentCall_StatusUpdates;
+  'mesos_ts.internal.AgentEvent': mesos_ts_internal_AgentEvent;
+  'mesos_ts.internal.AgentEvent.Acknowledge': mesos_ts_internal_AgentEvent_Acknowledge;
+  'mesos_ts.internal.AgentEvent.FrameworkMessage': mesos_ts_internal_AgentEvent_FrameworkMessage;
+  'mesos_ts.internal.AgentEvent.KillTask': mesos_ts_internal_AgentEvent_KillTask;
+  'mesos_ts.internal.AgentEvent.Ping': mesos_ts_internal_AgentEvent_Ping;
+  'mesos_ts.internal.AgentEvent.Registered': mesos_ts_internal_AgentEvent_Registered;
+  'mesos_ts.internal.AgentEvent.RunTask': mesos_ts_internal_AgentEvent_RunTask;
+  'mesos_ts.internal.AgentEvent.RunTaskGroup': mesos_ts_internal_AgentEvent_RunTaskGroup;
+  'mesos_ts.internal.AgentEvent.Shutdown': mesos_ts_internal_AgentEvent_Shutdown;
+  'mesos_ts.internal.AgentEvent.ShutdownExecutor': mesos_ts_internal_AgentEvent_ShutdownExecutor;
+  'mesos_ts.internal.AgentEvent.ShutdownFramework': mesos_ts_internal_AgentEvent_ShutdownFramework;
+  'mesos_ts.internal.AgentEvent.UpdateFramework': mesos_ts_internal_AgentEvent_UpdateFramework;
+  'mesos_ts.internal.StatusUpdate': mesos_ts_internal_StatusUpdate;
 }
 
 export type MessageName = keyof MessageTypes;

@@ -1,0 +1,6 @@
+/**
+ * @mesos-ts/containerizer: how the mesos-ts agent runs executors. See README.md.
+ *
+ * @packageDocumentation
+ */
+export type { ContainerConfig, ContainerTermination, Containerizer, LaunchedContainer } from './types';

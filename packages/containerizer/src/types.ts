@@ -1,0 +1,66 @@
+/**
+ * The Containerizer interface: what the agent asks of whatever runs its executors. Mesos's
+ * `Containerizer` (src/slave/containerizer/containerizer.hpp) launches a container for an executor, waits for it,
+ * destroys it and reports its usage; isolation (cgroups, namespaces, images) is an implementation detail behind
+ * it. The posix containerizer here is the first implementation; later ones keep this interface.
+ */
+import type { Result } from '@mesos-ts/errors';
+import type { CommandInfo, ResourceStatistics, Resource } from '@mesos-ts/proto';
+
+/** Everything needed to start one container running an executor. */
+export interface ContainerConfig {
+  /** The agent-chosen container ID (a UUID), unique on the agent. */
+  readonly containerId: string;
+  /**
+   * What to run: `shell` (default true) runs `value` with `/bin/sh -c`; `shell: false` executes `value` with
+   * `arguments` as argv (argv[0] included, as Mesos). `environment` variables are added to `environment` below
+   * (the command's own win). `user`, when set, overrides {@link ContainerConfig.user}.
+   */
+  readonly command: CommandInfo;
+  /** The environment the agent gives the executor (MESOS_* variables and the like); nothing else is inherited. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** The sandbox: an existing directory, the working directory; `stdout` and `stderr` files are created in it. */
+  readonly sandbox: string;
+  /** Run as this user (the agent's `--switch_user`); absent: as the agent's user. */
+  readonly user?: string;
+  /** The container's resources (executor + tasks), for limits and statistics. */
+  readonly resources: readonly Resource[];
+}
+
+/** How a container ended. */
+export interface ContainerTermination {
+  /** The wait(2)-style status (exit code << 8, or the signal number); absent if unknown (e.g. after recovery). */
+  readonly status?: number;
+  /** Exit code when it exited normally. */
+  readonly exitCode?: number;
+  /** Signal name when it was killed by a signal, e.g. `SIGKILL`. */
+  readonly signal?: string;
+  /** Why, in words, e.g. "Container destroyed" or "Executor exited with status 1". */
+  readonly message: string;
+}
+
+/** A container that was started. */
+export interface LaunchedContainer {
+  readonly containerId: string;
+  /** The pid of the container's first process (also its process group ID). */
+  readonly pid: number;
+}
+
+export interface Containerizer {
+  /**
+   * Starts a container. Resolves once the process runs (an error if it could not be started: a missing
+   * sandbox, an unknown user, a command that cannot be executed, a duplicate container ID).
+   */
+  launch(config: ContainerConfig): Promise<Result<LaunchedContainer>>;
+  /** Resolves when the container has ended (every process of it); `undefined` for an unknown container. */
+  wait(containerId: string): Promise<ContainerTermination | undefined>;
+  /**
+   * Ends a container: SIGTERM to all of its processes, SIGKILL after `gracePeriodMs` (default 0: SIGKILL at once),
+   * then resolves with its termination, or `undefined` if unknown. Idempotent.
+   */
+  destroy(containerId: string, gracePeriodMs?: number): Promise<ContainerTermination | undefined>;
+  /** Current usage statistics of a running container (Mesos's ResourceStatistics). */
+  usage(containerId: string): Promise<Result<ResourceStatistics>>;
+  /** IDs of the containers launched and not yet ended. */
+  containers(): readonly string[];
+}
