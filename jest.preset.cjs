@@ -15,6 +15,9 @@ module.exports = (projectDir) => ({
     ],
   },
   moduleNameMapper: {
+    // Apps are importable too (their library entry and `./testing`), from apps/ rather than packages/.
+    '^@mesos-ts/(master|agent|executor|cli)$': path.join(__dirname, 'apps/$1/src/index.ts'),
+    '^@mesos-ts/(master|agent|executor|cli)/testing$': path.join(__dirname, 'apps/$1/src/testing/index.ts'),
     '^@mesos-ts/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
     '^@mesos-ts/([a-z-]+)/testing$': path.join(__dirname, 'packages/$1/src/testing/index.ts'),
     // Other subpaths (e.g. `@mesos-ts/allocator/driver`) are single modules under src/.
