@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export type { ContainerConfig, ContainerTermination, Containerizer, LaunchedContainer } from './types';
+export { PosixContainerizer, type ContainerizerLogger, type PosixContainerizerOptions } from './posix-containerizer';
