@@ -8,6 +8,7 @@
  */
 export { SchedulerClient, type ReconnectOptions, type SchedulerClientOptions, type Subscription } from './scheduler-client';
 export { SchedulerError, isSchedulerError, type SchedulerErrorKind } from './errors';
+export { ExecutorClient, ExecutorError, executorClientOptionsFromEnv, isExecutorError, randomUuidBytes, type ExecutorClientLogger, type ExecutorClientOptions, type ExecutorErrorKind, type ExecutorSubscription } from './executor-client';
 export {
   acceptCall,
   acknowledgeCall,
