@@ -53,6 +53,8 @@ interface Container {
   graceful: boolean;
   /** Set when no process of it is left: from then on its pid may be reused, so nothing is signalled any more. */
   over: boolean;
+  /** Sessions of descendants that left the container's session (setsid), found by earlier scans of /proc. */
+  readonly sessions: Set<number>;
 }
 
 const SILENT: ContainerizerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -140,7 +142,7 @@ export class PosixContainerizer implements Containerizer {
       return err(new MesosTsError('NOT_IMPLEMENTED', 'Resource usage needs /proc, which this host does not have'));
     }
     try {
-      const [stats, constants] = await Promise.all([containerProcesses(container.pid), systemConstants()]);
+      const [stats, constants] = await Promise.all([containerProcesses(container.pid, '/proc', container.sessions), systemConstants()]);
       const used = sumUsage(stats, constants);
       return ok({
         timestamp: this.now() / 1000,
@@ -282,6 +284,7 @@ export class PosixContainerizer implements Containerizer {
       end,
       graceful: false,
       over: false,
+      sessions: new Set<number>(),
     };
     this.running.set(config.containerId, container);
     return container;
@@ -308,8 +311,8 @@ export class PosixContainerizer implements Containerizer {
   private async reapRest(container: Container): Promise<void> {
     let interval = FIRST_POLL_MS;
     for (;;) {
-      if (!(await groupAlive(container.pid))) return;
-      if (!container.graceful) await signalContainer(container.pid, 'SIGKILL');
+      if (!(await groupAlive(container.pid, container.sessions))) return;
+      if (!container.graceful) await signalContainer(container.pid, 'SIGKILL', container.sessions);
       await delay(interval);
       interval = Math.min(MAX_POLL_MS, interval * 2);
     }
@@ -321,7 +324,7 @@ export class PosixContainerizer implements Containerizer {
     this.logger.info({ containerId, pid, gracePeriodMs: graceMs }, 'Destroying container');
     if (graceMs > 0 && !container.over) {
       container.graceful = true;
-      await signalContainer(pid, 'SIGTERM');
+      await signalContainer(pid, 'SIGTERM', container.sessions);
       let timer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, graceMs);
@@ -331,7 +334,7 @@ export class PosixContainerizer implements Containerizer {
       container.graceful = false;
     }
     // The leader's exit handler keeps SIGKILLing whatever remains until the group is empty.
-    if (!container.over) await signalContainer(pid, 'SIGKILL');
+    if (!container.over) await signalContainer(pid, 'SIGKILL', container.sessions);
     return container.ended;
   }
 

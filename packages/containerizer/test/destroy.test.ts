@@ -37,6 +37,18 @@ describe('PosixContainerizer destroy (real processes)', () => {
     expect(await liveMembers(pid)).toEqual([]);
   });
 
+  it('also kills a descendant that started a session of its own (as executors run their tasks)', async () => {
+    // The leader waits on a child in a new session: the child leaves the group and the session, but not the tree.
+    const config = await h.config({ value: `setsid sh -c 'echo $$ > escaped.pid; exec sleep 100' & wait` });
+    await h.launch(config);
+    await eventually(async () => (await readSandbox(config.sandbox, 'escaped.pid').catch(() => '')).trim() !== '');
+    const escaped = Number(await readSandbox(config.sandbox, 'escaped.pid'));
+    expect(await running(escaped)).toBe(true);
+
+    await h.containerizer.destroy(config.containerId, 1000);
+    expect(await running(escaped)).toBe(false);
+  });
+
   it('sends SIGTERM first and lets a trap finish within the grace period', async () => {
     const config = await h.config({
       value: `trap 'echo got-term; exit 7' TERM; echo ready; while :; do sleep 0.05; done`,

@@ -74,10 +74,15 @@ export function hasProc(): Promise<boolean> {
 }
 
 /**
- * Every process whose process group or session is `id` (a container leader's pid is both, as it called setsid).
- * Processes that vanish while being read are skipped. Zombies are included; callers decide what they count for.
+ * Every process of a container whose leader is `id`: those whose process group or session is `id` (the leader
+ * called setsid, so its pid is both), those in a session listed in `sessions`, and every descendant of these by
+ * parent pid. The last two reach processes that started sessions of their own (the executors run each task in a
+ * new session, as Mesos's do): Mesos's `os::killtree` follows the same parent links. Sessions found this way are
+ * added to `sessions`, so that a task whose executor died (and which was re-parented) is still found by its
+ * session. Processes that vanish while being read are skipped. Zombies are included; callers decide what they
+ * count for.
  */
-export async function containerProcesses(id: number, procRoot = '/proc'): Promise<ProcStat[]> {
+export async function containerProcesses(id: number, procRoot = '/proc', sessions?: Set<number>): Promise<ProcStat[]> {
   const entries = await readdir(procRoot);
   const reads = entries
     .filter((name) => /^\d+$/.test(name))
@@ -88,17 +93,36 @@ export async function containerProcesses(id: number, procRoot = '/proc'): Promis
         return undefined; // it exited between readdir and read
       }
     });
-  const stats = await Promise.all(reads);
-  return stats.filter((s): s is ProcStat => s !== undefined && (s.pgrp === id || s.session === id));
+  const stats = (await Promise.all(reads)).filter((s): s is ProcStat => s !== undefined);
+  const isMember = (s: ProcStat): boolean => s.pgrp === id || s.session === id || (sessions?.has(s.session) ?? false);
+  const members = new Map<number, ProcStat>();
+  for (const s of stats) if (isMember(s)) members.set(s.pid, s);
+  const children = new Map<number, ProcStat[]>();
+  for (const s of stats) {
+    const list = children.get(s.ppid);
+    if (list === undefined) children.set(s.ppid, [s]);
+    else list.push(s);
+  }
+  const queue = [...members.values()];
+  while (queue.length > 0) {
+    const parent = queue.pop()!;
+    for (const child of children.get(parent.pid) ?? []) {
+      if (members.has(child.pid)) continue;
+      members.set(child.pid, child);
+      queue.push(child);
+    }
+  }
+  if (sessions !== undefined) for (const s of members.values()) if (s.session !== id && s.session > 1) sessions.add(s.session);
+  return [...members.values()];
 }
 
 /**
  * Whether anything of the process group `pgid` still runs. On Linux, zombies do not count: an orphan reparented to
  * a PID 1 that never reaps (common in containers) would otherwise keep a container alive forever. Never throws.
  */
-export async function groupAlive(pgid: number): Promise<boolean> {
+export async function groupAlive(pgid: number, sessions?: Set<number>): Promise<boolean> {
   if (await hasProc()) {
-    const members = await containerProcesses(pgid).catch(() => undefined);
+    const members = await containerProcesses(pgid, '/proc', sessions).catch(() => undefined);
     if (members) return members.some((p) => !isExited(p));
     // /proc could not be listed this time: ask the kernel about the group instead.
   }
@@ -112,12 +136,18 @@ export async function groupAlive(pgid: number): Promise<boolean> {
 }
 
 /**
- * Sends `signal` to the process group `pgid` and to every live process of session `pgid` that moved to another group
- * (setpgid), as Mesos's killtree over groups and sessions does. Returns how many were signalled (the group
+ * Sends `signal` to the process group `pgid` and to every other live process of the container as
+ * {@link containerProcesses} finds them (moved to another group, or descendants in sessions of their own), as
+ * Mesos's killtree over groups, sessions and parent links does. Returns how many were signalled (the group
  * counting as one). Never throws.
- * Processes that started a session of their own (setsid) are out of reach of the posix launcher.
+ * A process whose every ancestor in the container died before a scan saw it (re-parented, in a session of its
+ * own) is out of reach of the posix launcher; cgroups (a later launcher) close that gap.
  */
-export async function signalContainer(pgid: number, signal: NodeJS.Signals): Promise<number> {
+export async function signalContainer(pgid: number, signal: NodeJS.Signals, sessions?: Set<number>): Promise<number> {
+  // Read the tree before signalling anything: once the leader dies its children are re-parented and the parent
+  // links that lead to descendants in other sessions are gone. Never throws: callers signal from exit handlers and
+  // timers, where a rejection would strand the container.
+  const members = (await hasProc()) ? await containerProcesses(pgid, '/proc', sessions).catch(() => []) : [];
   let sent = 0;
   try {
     process.kill(-pgid, signal);
@@ -125,9 +155,6 @@ export async function signalContainer(pgid: number, signal: NodeJS.Signals): Pro
   } catch {
     // ESRCH: the group is gone; stray members of the session may remain.
   }
-  if (!(await hasProc())) return sent;
-  // Never throws: callers signal from exit handlers and timers, where a rejection would strand the container.
-  const members = await containerProcesses(pgid).catch(() => []);
   for (const p of members) {
     if (p.pgrp === pgid || isExited(p)) continue;
     try {
