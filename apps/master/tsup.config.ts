@@ -11,10 +11,10 @@ function gitSha(): string {
   }
 }
 
-// The library entry plus the `mesos-master` bin; build facts are stamped in for `/version`.
+// The library entry, the `./testing` harness and the `mesos-master` bin; build facts are stamped in for `/version`.
 export default defineConfig(
   packageBuild({
-    entry: { index: 'src/index.ts', main: 'src/main.ts' },
+    entry: { index: 'src/index.ts', main: 'src/main.ts', testing: 'src/testing/index.ts' },
     env: {
       MESOS_TS_BUILD_TIME: String(Math.floor(Date.now() / 1000)),
       MESOS_TS_BUILD_USER: userInfo().username,

@@ -10,7 +10,7 @@ import { TestScheduler, commandTask } from '../src/scheduler';
 describe('agent loss', () => {
   let cluster: Cluster;
   beforeAll(async () => {
-    cluster = await startCluster({ agents: 1, masterFlags: ['--agent_ping_timeout=500ms', '--max_agent_ping_timeouts=2'] });
+    cluster = await startCluster({ agents: 1, masterFlags: ['--agent_ping_timeout=1secs', '--max_agent_ping_timeouts=2'] });
   });
   afterAll(async () => {
     await cluster?.stop();

@@ -1,7 +1,7 @@
 /**
  * Kill, reconciliation and framework failover against a real master and agent.
  */
-import { TaskState, scheduler } from '@mesos-ts/proto';
+import { TaskState, TaskStatus_Source, scheduler } from '@mesos-ts/proto';
 import { startCluster, eventually, type Cluster } from '../src/cluster';
 import { TestScheduler, commandTask } from '../src/scheduler';
 
@@ -23,7 +23,7 @@ describe('task and framework lifecycle', () => {
       await framework.waitForState('sleeper', TaskState.TASK_RUNNING);
       await framework.client.kill('sleeper', offer!.agentId?.value);
       const killed = await framework.waitForState('sleeper', TaskState.TASK_KILLED);
-      expect(killed.source).toBe(1); // SOURCE_EXECUTOR
+      expect(killed.source).toBe(TaskStatus_Source.SOURCE_EXECUTOR);
       await eventually('the task to be completed in /master/state', async () => {
         const fw = (await cluster.state()).frameworks.find((f) => f.id === framework.frameworkId);
         return fw?.completed_tasks.some((t) => t.id === 'sleeper' && t.state === 'TASK_KILLED') ? true : undefined;

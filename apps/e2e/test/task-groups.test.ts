@@ -14,6 +14,8 @@ function defaultExecutor(offer: Offer, id: string): ExecutorInfo {
     resources: [
       { name: 'cpus', type: Value_Type.SCALAR, scalar: { value: 0.1 }, ...(role === undefined ? {} : { allocationInfo: { role } }) },
       { name: 'mem', type: Value_Type.SCALAR, scalar: { value: 32 }, ...(role === undefined ? {} : { allocationInfo: { role } }) },
+      // Mesos 1.11 refuses a task group whose executor uses no disk.
+      { name: 'disk', type: Value_Type.SCALAR, scalar: { value: 32 }, ...(role === undefined ? {} : { allocationInfo: { role } }) },
     ],
   };
 }

@@ -1,14 +1,19 @@
 /**
- * The master's HTTP endpoints (the read-only ones so far), on `node:http`. Paths, bodies and status codes follow
- * Mesos 1.11: `src/master/http.cpp` (`/flags`, `/health`, routed as `/master/<name>` and, the master being
+ * The master's HTTP endpoints, on `node:http`. Paths, bodies and status codes follow Mesos 1.11:
+ * `src/master/http.cpp` (`/flags`, `/health`, `/state`, routed as `/master/<name>` and, the master being
  * libprocess's delegate, as `/<name>`), `src/version/version.cpp` (`/version`), libprocess's metrics process
  * (`/metrics/snapshot`), `OK(json, jsonp)` for JSON and JSONP bodies, and `NotFound()` (empty body) for anything
- * else.
+ * else. With a {@link MasterCore} it also serves the scheduler API (`/api/v1/scheduler`, scheduler-api.ts) and the
+ * agents' endpoint (`/master/internal/agent`, agent-api.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AllocatorDriver } from '@mesos-ts/allocator/driver';
 import { writeResponse } from '@mesos-ts/http-api';
+import { handleAgentRequest } from './agent-api';
+import type { MasterCore } from './core';
 import { flagsModel, type MasterFlags } from './flags';
+import { handleSchedulerRequest } from './scheduler-api';
+import { masterMetrics, stateJson } from './state';
 import { versionInfo, type VersionInfo } from './version';
 
 export interface MasterServerOptions {
@@ -17,6 +22,8 @@ export interface MasterServerOptions {
   /** Wall-clock milliseconds; the master's start is taken from it when the server is created. */
   readonly now?: () => number;
   readonly version?: VersionInfo;
+  /** The master's state: serves `/state`, the scheduler API and the agent endpoint, and adds `master/*` metrics. */
+  readonly core?: MasterCore;
 }
 
 type Handler = (query: URLSearchParams) => Response;
@@ -69,14 +76,23 @@ export function masterRoutes(options: MasterServerOptions): ReadonlyMap<string, 
     ['/flags', flags],
     ['/master/flags', flags],
     ['/version', (q) => jsonResponse(version, q.get('jsonp'))],
-    ['/metrics/snapshot', (q) => jsonResponse(metricsSnapshot(options.driver, (now() - startedAt) / 1000), q.get('jsonp'))],
+    [
+      '/metrics/snapshot',
+      (q) => jsonResponse(metricsSnapshot(options.driver, (now() - startedAt) / 1000, options.core === undefined ? {} : masterMetrics(options.core)), q.get('jsonp')),
+    ],
   ]);
+  const core = options.core;
+  if (core !== undefined) {
+    const state: Handler = (q) => jsonResponse(stateJson(core, version), q.get('jsonp'));
+    routes.set('/state', state);
+    routes.set('/master/state', state);
+  }
   return routes;
 }
 
 /** The `/metrics/snapshot` body: the allocator's metrics, its run timings and the master's own. */
-export function metricsSnapshot(driver: AllocatorDriver, uptimeSecs: number): Record<string, number> {
-  const out: Record<string, number> = {};
+export function metricsSnapshot(driver: AllocatorDriver, uptimeSecs: number, master: Record<string, number> = {}): Record<string, number> {
+  const out: Record<string, number> = { ...master };
   for (const [name, value] of driver.allocator.metrics()) out[name] = value;
   const timings = driver.timings();
   if (timings.count > 0) {
@@ -105,10 +121,29 @@ export function handleRequest(routes: ReadonlyMap<string, Handler>, req: Incomin
   writeResponse(res, response);
 }
 
+/** The streaming and POST endpoints, path -> handler (they read the body themselves). */
+const API_PATHS: Readonly<Record<string, 'scheduler' | 'agent'>> = {
+  '/api/v1/scheduler': 'scheduler',
+  '/master/api/v1/scheduler': 'scheduler',
+  '/master/internal/agent': 'agent',
+};
+
 /** Creates (does not start) the master's HTTP server. */
 export function createMasterServer(options: MasterServerOptions): Server {
   const routes = masterRoutes(options);
+  const core = options.core;
   return createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://master').pathname.replace(/(.)\/$/, '$1');
+    const api = core === undefined ? undefined : API_PATHS[path];
+    if (core !== undefined && api !== undefined) {
+      const handled = api === 'scheduler' ? handleSchedulerRequest(core, req, res) : handleAgentRequest(core, req, res);
+      handled.catch((e: unknown) => {
+        core.log.error({ err: e, path }, 'Request handler failed');
+        if (!res.headersSent) writeResponse(res, { status: 500, headers: { 'Content-Length': '0' }, body: new Uint8Array() });
+        else res.destroy();
+      });
+      return;
+    }
     // Drain any request body; these endpoints read none.
     req.resume();
     handleRequest(routes, req, res);
