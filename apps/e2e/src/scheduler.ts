@@ -4,7 +4,7 @@
  * and lets a test wait for what it expects.
  */
 import { SchedulerClient, type SchedulerClientOptions, type Subscription } from '@mesos-ts/client';
-import { scheduler, TaskState, Value_Type, type FrameworkInfo, type Offer, type TaskInfo, type TaskStatus } from '@mesos-ts/proto';
+import { scheduler, TaskState, Value_Type, isTerminalState, type FrameworkInfo, type Offer, type TaskInfo, type TaskStatus } from '@mesos-ts/proto';
 import { eventually } from './cluster';
 
 export interface TestSchedulerOptions {
@@ -147,21 +147,8 @@ export class TestScheduler {
   }
 }
 
-const TERMINAL = new Set<TaskState>([
-  TaskState.TASK_FINISHED,
-  TaskState.TASK_FAILED,
-  TaskState.TASK_KILLED,
-  TaskState.TASK_LOST,
-  TaskState.TASK_ERROR,
-  TaskState.TASK_DROPPED,
-  TaskState.TASK_GONE,
-  TaskState.TASK_GONE_BY_OPERATOR,
-]);
-
-/** Terminal states as Mesos's `protobuf::isTerminalState` (TASK_UNREACHABLE and TASK_UNKNOWN are not terminal). */
-export function isTerminal(state: TaskState | undefined): boolean {
-  return state !== undefined && TERMINAL.has(state);
-}
+/** Re-exported for the tests: Mesos's `isTerminalState`. */
+export const isTerminal = isTerminalState;
 
 /** A command task taking `cpus`/`mem` from `offer`. */
 export function commandTask(offer: Offer, id: string, command: string, cpus = 0.1, mem = 32, extra: Partial<TaskInfo> = {}): TaskInfo {

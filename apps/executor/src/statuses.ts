@@ -1,22 +1,8 @@
 /** Small pure helpers for task statuses, framework capabilities and protobuf durations. */
 import { randomUuidBytes } from '@mesos-ts/client';
-import { FrameworkInfo_Capability_Type, TaskState, type ContainerID, type DurationInfo, type FrameworkInfo, type KillPolicy, type TaskInfo, type TaskStatus, type TaskStatus_Reason } from '@mesos-ts/proto';
+import { FrameworkInfo_Capability_Type, TaskState, isTerminalState, type ContainerID, type DurationInfo, type FrameworkInfo, type KillPolicy, type TaskInfo, type TaskStatus, type TaskStatus_Reason } from '@mesos-ts/proto';
 
-const TERMINAL: ReadonlySet<TaskState> = new Set([
-  TaskState.TASK_FINISHED,
-  TaskState.TASK_FAILED,
-  TaskState.TASK_KILLED,
-  TaskState.TASK_ERROR,
-  TaskState.TASK_LOST,
-  TaskState.TASK_DROPPED,
-  TaskState.TASK_GONE,
-  TaskState.TASK_GONE_BY_OPERATOR,
-]);
-
-/** Whether a task in `state` has ended for good (Mesos's `protobuf::isTerminalState`). */
-export function isTerminalState(state: TaskState | undefined): boolean {
-  return state !== undefined && TERMINAL.has(state);
-}
+export { isTerminalState };
 
 /** Whether the framework declared `capability` (e.g. TASK_KILLING_STATE). */
 export function hasCapability(framework: FrameworkInfo | undefined, capability: FrameworkInfo_Capability_Type): boolean {

@@ -8,6 +8,7 @@ import {
   AgentInfo_Capability_Type,
   FrameworkInfo_Capability_Type,
   TaskState,
+  isTerminalState,
   type AgentInfo,
   type AgentInfo_Capability,
   type ExecutorInfo,
@@ -223,21 +224,7 @@ export function frameworkUsedByAgent(framework: Framework): Map<string, Resource
   return out;
 }
 
-const TERMINAL: ReadonlySet<TaskState> = new Set([
-  TaskState.TASK_FINISHED,
-  TaskState.TASK_FAILED,
-  TaskState.TASK_KILLED,
-  TaskState.TASK_ERROR,
-  TaskState.TASK_LOST,
-  TaskState.TASK_DROPPED,
-  TaskState.TASK_GONE,
-  TaskState.TASK_GONE_BY_OPERATOR,
-]);
-
-/** Mesos's `protobuf::isTerminalState`. */
-export function isTerminalState(state: TaskState | undefined): boolean {
-  return state !== undefined && TERMINAL.has(state);
-}
+export { isTerminalState };
 
 /** Terminal or TASK_UNREACHABLE: the states in which a task's resources are no longer allocated. */
 export function isTerminalOrUnreachable(state: TaskState | undefined): boolean {

@@ -24,3 +24,4 @@ export {
   type MesosJsonValue,
 } from './codec';
 export { allMessageNames, messageSchema, type FieldSchema, type MessageSchema } from './codec/schema';
+export { isTerminalState } from './task-state';

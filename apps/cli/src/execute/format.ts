@@ -1,22 +1,7 @@
 import { Resources } from '@mesos-ts/resources';
-import { TaskState, TaskStatus_Reason, TaskStatus_Source, stringifyMesosJson, toMesosJson, type TaskStatus } from '@mesos-ts/proto';
+import { TaskState, TaskStatus_Reason, TaskStatus_Source, isTerminalState, stringifyMesosJson, toMesosJson, type TaskStatus } from '@mesos-ts/proto';
 
-/** States after which a task never changes again (Mesos's `isTerminalState`). */
-const TERMINAL: ReadonlySet<TaskState> = new Set([
-  TaskState.TASK_FINISHED,
-  TaskState.TASK_FAILED,
-  TaskState.TASK_KILLED,
-  TaskState.TASK_ERROR,
-  TaskState.TASK_LOST,
-  TaskState.TASK_DROPPED,
-  TaskState.TASK_GONE,
-  TaskState.TASK_GONE_BY_OPERATOR,
-]);
-
-/** Whether `state` is terminal (UNREACHABLE and UNKNOWN are not: the task may still come back). */
-export function isTerminalState(state: TaskState | undefined): boolean {
-  return state !== undefined && TERMINAL.has(state);
-}
+export { isTerminalState };
 
 /** A proto enum value's name, or the number when this build does not know it. */
 function enumName(values: Record<number, string>, value: number): string {
