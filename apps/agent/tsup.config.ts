@@ -1,6 +1,6 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tools/build/tsup.base';
 
-// The library entry (flags, resource detection, attributes) plus the daemon's
-// `mesos-agent` bin; tsup keeps main.ts's shebang and marks the file executable.
-export default defineConfig(packageBuild({ entry: { index: 'src/index.ts', main: 'src/main.ts' } }));
+// The library entry plus the daemon's `mesos-agent` bin; tsup keeps main.ts's shebang and marks the file
+// executable. `shims` gives the ESM build `__dirname`, which the default --launcher_dir is resolved from.
+export default defineConfig(packageBuild({ entry: { index: 'src/index.ts', main: 'src/main.ts' }, shims: true }));

@@ -1,44 +1,103 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import * as os from 'node:os';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import { PosixContainerizer, type Containerizer, type ContainerizerLogger } from '@mesos-ts/containerizer';
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
-import type { Attribute } from '@mesos-ts/proto';
+import type { AgentInfo, Attribute } from '@mesos-ts/proto';
 import type { Resources } from '@mesos-ts/resources';
+import type { Dispatcher } from 'undici';
+import { AgentCore } from './agent-core';
 import { formatAttributes, parseAttributes } from './attributes';
+import { handleExecutorApi } from './executor-api';
+import { defaultLauncherDir } from './executor-setup';
 import type { AgentFlags } from './flags';
 import { silentLogger, type Logger } from './log';
+import { dispatchMasterEvent } from './master-events';
+import { MasterLink } from './master-link';
+import { forgetAgentId, readAgentId, writeAgentId } from './paths';
 import { detectResources, type OsFacts } from './resources';
+import { agentStateJson, flagsJson } from './state-json';
+import type { Timers } from './status-update-manager';
+
+/** The Mesos version this agent speaks and reports. */
+export const MESOS_VERSION = '1.11.0';
 
 export interface StartAgentOptions {
   readonly flags: AgentFlags;
   readonly logger?: Logger;
   /** Machine facts for resource detection; the real machine by default. */
   readonly os?: OsFacts;
+  /** What runs executors. Default: a PosixContainerizer. */
+  readonly containerizer?: Containerizer;
+  /** The undici dispatcher for the master connection (tests). Default: undici's global one. */
+  readonly dispatcher?: Dispatcher;
+  /** Executor stream heartbeat interval (default 30 min) and status update retry timing (default 10 s .. 10 min). */
+  readonly executorHeartbeatMs?: number;
+  readonly statusUpdateRetryMs?: { readonly min: number; readonly max: number };
+  readonly statusUpdateTimers?: Timers;
+  /** Whether the agent may switch to task users. Default: it runs as root. */
+  readonly runningAsRoot?: boolean;
 }
 
 export interface AgentHandle {
   readonly resources: Resources;
   readonly attributes: readonly Attribute[];
   readonly hostname: string;
-  /** Where /health is served (the bound port, useful with `--port=0`). */
+  /** Where the agent serves HTTP (the bound port, useful with `--port=0`). */
   readonly address: { readonly ip: string; readonly port: number };
-  /** Stops serving; resolves when the listener is closed. */
+  /** `slave(1)@<ip>:<port>`, with the address the agent advertises. */
+  readonly pid: string;
+  /** The agent ID, once registered (or as persisted from an earlier run). */
+  readonly agentId: string | undefined;
+  /** Whether a session with the master is open. */
+  readonly connected: boolean;
+  /** The agent's logic, for embedders and tests (frameworks, executors, pending status updates). */
+  readonly core: AgentCore;
+  /** The master connection. */
+  readonly link: MasterLink;
+  /** Resolves when the master shuts this agent down (with its reason); the agent has stopped by then. */
+  readonly shutdown: Promise<string | undefined>;
+  /**
+   * Stops: closes the master session (no UNREGISTER: the master sees a disconnection, as when Mesos's agent is
+   * stopped), destroys every container (there is no recovery yet to reattach to them), stops serving.
+   */
   close(): Promise<void>;
 }
 
+/** The IPv4 address the agent advertises: `--ip`, else the first external interface, else loopback. */
+function advertisedIp(ip: string | undefined): string {
+  if (ip !== undefined && ip !== '0.0.0.0') return ip;
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+/** pino's `(fields, message)` shape on top of our `(message, fields)` logger, for the containerizer. */
+function containerizerLogger(log: Logger): ContainerizerLogger {
+  return {
+    info: (fields, message) => log.info(message, fields),
+    warn: (fields, message) => log.warn(message, fields),
+    error: (fields, message) => log.error(message, fields),
+  };
+}
+
 /**
- * Starts what exists of the agent: creates `--work_dir`, detects resources and parses attributes (errors are
- * INVALID_ARGUMENT values naming the flag), logs them, and serves `GET /health` on `--ip`/`--port`.
- * It does not contact the master yet.
+ * Starts the agent: creates `--work_dir`, detects resources and parses attributes (errors are INVALID_ARGUMENT
+ * values naming the flag), serves HTTP on `--ip`/`--port` (`/health`, `/state`, `/flags`, `/api/v1/executor`,
+ * also under `/slave(1)/`), and registers with `--master` (re-registering with the ID persisted in
+ * `<work_dir>/meta/slaves/latest`, if any).
  */
 export async function startAgent(options: StartAgentOptions): Promise<Result<AgentHandle>> {
   const { flags } = options;
   const log = options.logger ?? silentLogger;
+  const startTime = Date.now() / 1000;
 
   if (flags.isolation.split(',').includes('gpu/nvidia')) {
     return err(new MesosTsError('INVALID_ARGUMENT', "Isolation 'gpu/nvidia' in --isolation is not supported yet"));
   }
+  if (flags.master === undefined) return err(new MesosTsError('INVALID_ARGUMENT', 'Missing required option `--master`'));
 
   // Mesos creates the work directory before using it; disk detection needs it to exist.
   try {
@@ -55,45 +114,151 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
     onWarning: (message) => log.warn(message),
   });
   if (!resources.ok) return resources;
-
   const attributes = parseAttributes(flags.attributes ?? '');
   if (!attributes.ok) return attributes;
+  const persistedId = readAgentId(flags.work_dir);
+  if (!persistedId.ok) return persistedId;
 
   const hostname = flags.hostname ?? os.hostname();
   const ip = flags.ip ?? '0.0.0.0';
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?', 1)[0];
-    if (path === '/health') {
-      if (req.method === 'GET' || req.method === 'HEAD') {
-        res.writeHead(200, { 'Content-Length': '0' }).end();
-      } else {
-        res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end(`Expecting 'GET', received '${req.method}'\n`);
-      }
-      return;
-    }
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`No endpoint '${path}' (only /health exists yet)\n`);
-  });
+  const launcherDir = flags.launcher_dir ?? defaultLauncherDir();
 
+  let route: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
+  const server = createServer((req, res) => route(req, res));
   const listening = await listen(server, ip, flags.port);
   if (!listening.ok) return listening;
+  const port = listening.value.port;
+  const publicIp = advertisedIp(flags.ip);
+  const pid = `slave(1)@${publicIp}:${port}`;
+
+  const agentInfo: AgentInfo = { hostname, port, resources: resources.value.toProto(), attributes: attributes.value };
+  const containerizer = options.containerizer ?? new PosixContainerizer({ logger: containerizerLogger(log) });
+
+  let core!: AgentCore;
+  let resolveShutdown!: (message: string | undefined) => void;
+  const shutdown = new Promise<string | undefined>((resolve) => (resolveShutdown = resolve));
+  const link = new MasterLink({
+    master: flags.master,
+    agentInfo,
+    pid,
+    version: MESOS_VERSION,
+    idStore: {
+      load: () => persistedId.value,
+      save: (agentId) => {
+        const saved = writeAgentId(flags.work_dir, agentId);
+        if (!saved.ok) log.error(saved.error.message);
+      },
+    },
+    report: () => core.report(),
+    handlers: {
+      onRegistered: (registered) => core.registered(registered),
+      onEvent: (event) => dispatchMasterEvent(core, event, log),
+      onDisconnected: () => core.disconnected(),
+      onShutdown: (message) => {
+        // The master removed this agent for good: a later start must register as a new agent.
+        forgetAgentId(flags.work_dir);
+        void core.stop().then(() => resolveShutdown(message));
+      },
+    },
+    logger: log,
+    backoffFactorMs: flags.registration_backoff_factor,
+    ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+  });
+  core = new AgentCore({
+    config: {
+      workDir: flags.work_dir,
+      launcherDir,
+      switchUser: flags.switch_user,
+      executorRegistrationTimeoutMs: flags.executor_registration_timeout,
+      executorShutdownGracePeriodMs: flags.executor_shutdown_grace_period,
+      recoveryTimeoutMs: flags.recovery_timeout,
+    },
+    containerizer,
+    master: link,
+    agentInfo,
+    pid,
+    endpoint: `${publicIp}:${port}`,
+    logger: log,
+    ...(options.runningAsRoot === undefined ? {} : { runningAsRoot: options.runningAsRoot }),
+    ...(options.executorHeartbeatMs === undefined ? {} : { executorHeartbeatMs: options.executorHeartbeatMs }),
+    ...(options.statusUpdateRetryMs === undefined ? {} : { statusUpdateRetryMs: options.statusUpdateRetryMs }),
+    ...(options.statusUpdateTimers === undefined ? {} : { statusUpdateTimers: options.statusUpdateTimers }),
+  });
+
+  route = (req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0]!.replace(/^\/slave\(1\)(?=\/)/, '');
+    const getOnly = (): boolean => {
+      if (req.method === 'GET' || req.method === 'HEAD') return true;
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end(`Expecting 'GET', received '${req.method}'\n`);
+      return false;
+    };
+    const json = (body: unknown): void => {
+      const text = JSON.stringify(body);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) }).end(text);
+    };
+    switch (path) {
+      case '/health':
+        if (getOnly()) res.writeHead(200, { 'Content-Length': '0' }).end();
+        return;
+      case '/state':
+      case '/state.json':
+        if (getOnly()) {
+          json(agentStateJson(core, { version: MESOS_VERSION, startTime, hostname, attributes: attributes.value, masterHostname: link.masterInfo?.hostname, flags, launcherDir }));
+        }
+        return;
+      case '/flags':
+        if (getOnly()) json({ flags: flagsJson(flags, launcherDir) });
+        return;
+      case '/api/v1/executor':
+        handleExecutorApi(req, res, core).catch((e: unknown) => {
+          log.error(`Executor API request failed: ${(e as Error).message}`);
+          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end((e as Error).message);
+        });
+        return;
+      default:
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`No endpoint '${path}'\n`);
+    }
+  };
 
   log.info('Agent started', {
     hostname,
-    address: `${ip}:${listening.value.port}`,
+    address: `${ip}:${port}`,
+    pid,
     work_dir: flags.work_dir,
     resources: resources.value.toString(),
     attributes: formatAttributes(attributes.value),
     containerizers: flags.containerizers,
     isolation: flags.isolation,
+    launcher_dir: launcherDir,
+    ...(persistedId.value === undefined ? {} : { agent_id: persistedId.value }),
   });
-  log.info(`Not connecting to the master at ${flags.master ?? '(none)'}: registration is not implemented yet; serving /health only`);
+  link.start();
 
+  let closing: Promise<void> | undefined;
   return ok({
     resources: resources.value,
     attributes: attributes.value,
     hostname,
-    address: { ip, port: listening.value.port },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    address: { ip, port },
+    pid,
+    get agentId() {
+      return link.agentId;
+    },
+    get connected() {
+      return link.connected;
+    },
+    core,
+    link,
+    shutdown,
+    close: () =>
+      (closing ??= (async () => {
+        await link.stop();
+        await core.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })()),
   });
 }
 

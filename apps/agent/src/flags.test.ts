@@ -15,6 +15,9 @@ describe('agentFlags', () => {
     expect(f.executor_shutdown_grace_period).toBe(5_000);
     expect(f.default_role).toBe('*');
     expect(f.switch_user).toBe(true);
+    expect(f.registration_backoff_factor).toBe(1_000);
+    expect(f.recovery_timeout).toBe(900_000);
+    expect(f.launcher_dir).toBeUndefined(); // resolved at start: @mesos-ts/executor's dist
     expect(f.ip).toBeUndefined();
     expect(f.resources).toBeUndefined();
     expect(validateAgentFlags(f)).toBeUndefined();
@@ -36,6 +39,9 @@ describe('agentFlags', () => {
     [['--port=70000'], "Failed to load flag 'port'"],
     [['--ip=not-an-ip'], "Expected --ip to be an IPv4 address, got 'not-an-ip'"],
     [['--containerizers=mesos,rkt'], "Unknown or unsupported containerizer 'rkt'"],
+    [['--containerizers=docker'], "Containerizer 'docker' in --containerizers='docker' is not supported yet; use --containerizers=mesos"],
+    [['--registration_backoff_factor=x'], "Failed to load flag 'registration_backoff_factor'"],
+    [['--recovery_timeout=0secs'], 'Expected --recovery_timeout to be positive'],
     [['--default_role=a b'], "Invalid --default_role 'a b'"],
     [['--executor_registration_timeout=0secs'], 'Expected --executor_registration_timeout to be positive'],
     [['--isolation=posix/cpu,,posix/mem'], 'without empty entries'],

@@ -5,6 +5,9 @@ import { validateRole } from '@mesos-ts/resources';
 /** Containerizers Mesos 1.11 knows (`--containerizers`); which ones run is decided when containers land. */
 export const KNOWN_CONTAINERIZERS = ['mesos', 'docker'] as const;
 
+/** The containerizers this agent can run today. */
+export const SUPPORTED_CONTAINERIZERS = ['mesos'] as const;
+
 /**
  * The flags of `mesos-agent` implemented so far, with Mesos 1.11's names and defaults
  * (`src/slave/flags.cpp`). Durations are milliseconds. `--work_dir` is required, as in Mesos
@@ -19,7 +22,7 @@ export const agentFlags = defineFlags({
       '  `host:port`\n' +
       '  `zk://host1:port1,host2:port2,.../path` (not supported yet)\n' +
       '  `file:///path/to/file` (the file holds one of the above)\n' +
-      'Required. Registration itself is not implemented yet.',
+      'Required.',
   },
   ip: {
     type: 'string',
@@ -58,11 +61,14 @@ export const agentFlags = defineFlags({
   containerizers: {
     type: 'string',
     default: 'mesos',
-    help: 'Comma-separated containerizers to compose, tried in order (`mesos`, `docker`).',
+    help: 'Comma-separated containerizers to compose, tried in order. Only `mesos` (processes\nin their own process group, see @mesos-ts/containerizer) is supported yet.',
     validate: (list) => {
       for (const name of list.split(',')) {
         if (!(KNOWN_CONTAINERIZERS as readonly string[]).includes(name)) {
           return `Unknown or unsupported containerizer '${name}' in --containerizers='${list}'; expected a comma-separated list of ${KNOWN_CONTAINERIZERS.map((c) => `'${c}'`).join(', ')}`;
+        }
+        if (!(SUPPORTED_CONTAINERIZERS as readonly string[]).includes(name)) {
+          return `Containerizer '${name}' in --containerizers='${list}' is not supported yet; use --containerizers=mesos`;
         }
       }
       return undefined;
@@ -98,7 +104,33 @@ export const agentFlags = defineFlags({
   switch_user: {
     type: 'boolean',
     default: true,
-    help: 'Run tasks as the user who submitted them (`FrameworkInfo.user`), which needs\n`setuid` permission; if false, tasks run as the agent\'s user.',
+    help:
+      'Run tasks as the user who submitted them (`CommandInfo.user`, else `FrameworkInfo.user`).\n' +
+      'This needs the agent to run as root; an agent that is not root runs tasks as its own user.\n' +
+      'If false, tasks always run as the agent\'s user.',
+  },
+  launcher_dir: {
+    type: 'string',
+    help:
+      'Directory holding the executors (`mesos-executor.js`, `mesos-default-executor.js`).\n' +
+      'Default: the `dist` directory of @mesos-ts/executor.',
+    validate: (dir) => (dir.trim() === '' ? 'Expected --launcher_dir to be non-empty' : undefined),
+  },
+  registration_backoff_factor: {
+    type: 'duration',
+    default: 1_000,
+    help:
+      'The agent waits a random time in `[0, b]`, `b = registration_backoff_factor`, before it\n' +
+      're-registers after losing the master; each further failure doubles `b`, up to 1mins.',
+    validate: (ms) => (ms < 0 ? 'Expected --registration_backoff_factor to be non-negative' : undefined),
+  },
+  recovery_timeout: {
+    type: 'duration',
+    default: 900_000,
+    help:
+      'Time allotted for the agent to recover; executors of checkpointing frameworks\n' +
+      'that wait longer to reconnect terminate themselves (`MESOS_RECOVERY_TIMEOUT`).',
+    validate: (ms) => (ms <= 0 ? 'Expected --recovery_timeout to be positive' : undefined),
   },
 });
 

@@ -1,9 +1,17 @@
 /**
- * @mesos-ts/agent: the pieces of `mesos-agent` that are usable on their own: its flag spec, resource detection
- * (Mesos's defaults for cpus, mem, disk and ports, overridden by `--resources`) and `--attributes` parsing.
- * The daemon itself is `src/main.ts` (bin `mesos-agent`).
+ * @mesos-ts/agent: `mesos-agent` and the pieces of it that are usable on their own: its flags, resource
+ * detection and `--attributes` parsing, the master link (the agent side of the master-agent protocol, reusable
+ * by simulators), the status update manager, the sandbox layout, and {@link startAgent} (the whole agent but
+ * for flags, signals and exit). The daemon itself is `src/main.ts` (bin `mesos-agent`).
  */
-export { agentFlags, validateAgentFlags, KNOWN_CONTAINERIZERS, type AgentFlags, type AgentFlagSpec } from './flags';
+export {
+  agentFlags,
+  validateAgentFlags,
+  KNOWN_CONTAINERIZERS,
+  SUPPORTED_CONTAINERIZERS,
+  type AgentFlags,
+  type AgentFlagSpec,
+} from './flags';
 export {
   detectResources,
   nodeOsFacts,
@@ -15,4 +23,43 @@ export {
   type OsFacts,
 } from './resources';
 export { formatAttributes, parseAttributes } from './attributes';
-export { startAgent, type AgentHandle, type StartAgentOptions } from './agent';
+export { startAgent, MESOS_VERSION, type AgentHandle, type StartAgentOptions } from './agent';
+export {
+  MasterLink,
+  memoryAgentIdStore,
+  AGENT_ENDPOINT_PATH,
+  type AgentIdStore,
+  type LinkLogger,
+  type MasterLinkHandlers,
+  type MasterLinkOptions,
+  type ReregisterReport,
+} from './master-link';
+export {
+  StatusUpdateManager,
+  isTerminalState,
+  nodeTimers,
+  uuidKey,
+  STATUS_UPDATE_RETRY_INTERVAL_MAX_MS,
+  STATUS_UPDATE_RETRY_INTERVAL_MIN_MS,
+  type AcknowledgementOutcome,
+  type StatusUpdateManagerOptions,
+  type TimerHandle,
+  type Timers,
+  type UpdateOutcome,
+} from './status-update-manager';
+export { AgentCore, newUuid, type AgentCoreConfig, type AgentCoreOptions, type MasterPort } from './agent-core';
+export type { ExecutorRecord, ExecutorState, FrameworkRecord, FrameworkState, PendingTermination } from './records';
+export {
+  commandExecutorInfo,
+  commandExecutorName,
+  defaultLauncherDir,
+  executorEnvironment,
+  COMMAND_EXECUTOR,
+  DEFAULT_EXECUTOR,
+  DEFAULT_EXECUTOR_CPUS,
+  DEFAULT_EXECUTOR_MEM_MB,
+  type ExecutorEnvironmentInput,
+} from './executor-setup';
+export { validateExecutorCall } from './executor-api';
+export { createExecutorRunDir, executorRunDir, forgetAgentId, latestAgentPath, readAgentId, writeAgentId } from './paths';
+export { createJsonLogger, silentLogger, type Logger } from './log';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// mesos-agent: reads the flags, starts what exists of the agent, and runs until SIGTERM or SIGINT.
+// mesos-agent: reads the flags, starts the agent, and runs until SIGTERM or SIGINT (or the master shuts it down).
 import { resolveCommandLine } from '@mesos-ts/flags';
 import { startAgent } from './agent';
 import { agentFlags, validateAgentFlags } from './flags';
@@ -33,14 +33,15 @@ async function main(): Promise<void> {
   const agent = started.value;
 
   let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (why: string): void => {
     if (stopping) return;
     stopping = true;
-    log.info(`Received ${signal}; shutting down`);
+    log.info(`${why}; shutting down`);
     void agent.close().then(() => process.exit(0));
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => stop('Received SIGTERM'));
+  process.on('SIGINT', () => stop('Received SIGINT'));
+  void agent.shutdown.then((message) => stop(`The master shut this agent down${message ? `: ${message}` : ''}`));
 }
 
 main().catch((e: unknown) => {

@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort, waitForHttp } from '@mesos-ts/http-api/testing';
+import { internal } from '@mesos-ts/proto';
+import { readAgentId } from '../src/paths';
+import { FakeMaster } from './support/fake-master';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -36,10 +39,11 @@ describe('mesos-agent', () => {
   });
   afterEach(() => rmSync(workDir, { recursive: true, force: true }));
 
-  it('serves /health, logs its resources and attributes, and exits 0 on SIGTERM', async () => {
+  it('registers with the master, serves /health and /state, logs its resources and attributes, and exits 0 on SIGTERM', async () => {
+    const master = await FakeMaster.start({ agentId: 'M9-S3' });
     const port = await freePort();
     const agent = startAgent([
-      '--master=127.0.0.1:5050',
+      `--master=${master.address}`,
       '--ip=127.0.0.1',
       `--port=${port}`,
       `--work_dir=${path.join(workDir, 'agent')}`,
@@ -51,17 +55,49 @@ describe('mesos-agent', () => {
       expect(res.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
       expect((await fetch(`http://127.0.0.1:${port}/health`, { method: 'POST' })).status).toBe(405);
+      const register = await master.waitFor(() => master.callsOf(internal.AgentCall_Type.REGISTER)[0], 10_000);
+      expect(register.register).toMatchObject({ pid: `slave(1)@127.0.0.1:${port}`, agentInfo: { hostname: os.hostname(), port } });
+      await master.waitFor(() => readAgentId(path.join(workDir, 'agent')).ok && readAgentId(path.join(workDir, 'agent')));
+      const state = (await (await fetch(`http://127.0.0.1:${port}/state`)).json()) as { id: string };
+      expect(state.id).toBe('M9-S3');
       const lines = agent.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
       const started = lines.find((l) => l['msg'] === 'Agent started');
       expect(started).toMatchObject({ level: 'info', address: `127.0.0.1:${port}`, attributes: 'rack:r1;level:3' });
       expect(String(started?.['resources'])).toMatch(/^cpus:2; disk:\d+; gpus:1; mem:1024; ports:\[31000-32000\]$/);
-      expect(agent.output()).toContain('registration is not implemented yet');
+      expect(agent.output()).toContain('Registered with the master as agent M9-S3');
     } finally {
       agent.child.kill('SIGTERM');
+      await master.close();
     }
     const exit = await agent.exited;
     expect(exit.code).toBe(0);
     expect(exit.stdout).toContain('Received SIGTERM');
+    // Stopping is not unregistering: the ID stays for the next start.
+    expect(readAgentId(path.join(workDir, 'agent'))).toEqual({ ok: true, value: 'M9-S3' });
+  });
+
+  it('exits 0 and forgets its ID when the master shuts it down', async () => {
+    const master = await FakeMaster.start({ agentId: 'M9-S4' });
+    const agentDir = path.join(workDir, 'agent');
+    const agent = startAgent([`--master=${master.address}`, '--ip=127.0.0.1', '--port=0', `--work_dir=${agentDir}`]);
+    try {
+      await master.waitFor(() => master.streamId !== undefined && master.callsOf(internal.AgentCall_Type.REGISTER).length > 0, 20_000);
+      await master.waitFor(() => readAgentId(agentDir).ok && readAgentId(agentDir));
+      master.send({ type: internal.AgentEvent_Type.SHUTDOWN, shutdown: { message: 'agent removed' } });
+      const exit = await agent.exited;
+      expect(exit.code).toBe(0);
+      expect(exit.stdout).toContain('The master shut this agent down: agent removed');
+      expect(readAgentId(agentDir)).toEqual({ ok: true, value: undefined });
+    } finally {
+      agent.child.kill('SIGKILL');
+      await master.close();
+    }
+  });
+
+  it('exits 1 for a containerizer that is not supported yet', async () => {
+    const exit = await startAgent(['--master=m:5050', `--work_dir=${workDir}`, '--containerizers=mesos,docker']).exited;
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain("Containerizer 'docker' in --containerizers='mesos,docker' is not supported yet");
   });
 
   it('prints --help and exits 0', async () => {

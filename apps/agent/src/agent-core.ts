@@ -1,0 +1,639 @@
+/**
+ * The agent's logic (Mesos's `Slave`, src/slave/slave.cpp): it turns the master's events into executors and
+ * tasks, runs executors through the Containerizer, serves the executor API's calls (see executor-api.ts for the
+ * HTTP side), and feeds status updates through the status update manager to the master.
+ *
+ * No HTTP server and no master connection here: the master is behind {@link MasterPort} (a MasterLink in the
+ * daemon), containers behind the Containerizer interface. Timers are Node's (unref'd).
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { ContainerTermination, Containerizer } from '@mesos-ts/containerizer';
+import type { EventStream } from '@mesos-ts/http-api';
+import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
+import {
+  TaskState,
+  TaskStatus_Reason,
+  TaskStatus_Source,
+  executor as executorApi,
+  internal,
+  type AgentInfo,
+  type ExecutorInfo,
+  type FrameworkInfo,
+  type KillPolicy,
+  type TaskGroupInfo,
+  type TaskInfo,
+  type TaskStatus,
+} from '@mesos-ts/proto';
+import { commandExecutorInfo, containerResources, executorUser } from './executor-setup';
+import { ExecutorRunner } from './executor-runner';
+import { silentLogger, type Logger } from './log';
+import type { ReregisterReport } from './master-link';
+import { createExecutorRunDir } from './paths';
+import {
+  agentStatusUpdate,
+  executorStatusUpdate,
+  isPartitionAware,
+  MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK,
+  MAX_COMPLETED_FRAMEWORKS,
+  completeTask,
+  createTask,
+  executorOfTask,
+  hasIncompleteTasks,
+  queuedGroupOf,
+  reregisterReport,
+  updateTaskState,
+  type ExecutorRecord,
+  type FrameworkRecord,
+} from './records';
+import { StatusUpdateManager, isTerminalState, type Timers } from './status-update-manager';
+
+/** What the core needs from the master connection (MasterLink fits). */
+export interface MasterPort {
+  sendStatusUpdate(update: internal.StatusUpdate): void;
+  send(call: internal.AgentCall): Promise<Result<void>>;
+}
+
+/** The settings the core reads (a subset of the agent's flags, durations in ms). */
+export interface AgentCoreConfig {
+  readonly workDir: string;
+  readonly launcherDir: string;
+  readonly switchUser: boolean;
+  readonly executorRegistrationTimeoutMs: number;
+  readonly executorShutdownGracePeriodMs: number;
+  readonly recoveryTimeoutMs: number;
+}
+
+export interface AgentCoreOptions {
+  readonly config: AgentCoreConfig;
+  readonly containerizer: Containerizer;
+  readonly master: MasterPort;
+  /** The agent's description (no `id` yet: {@link AgentCore.registered} sets it). */
+  readonly agentInfo: AgentInfo;
+  /** `slave(1)@ip:port`. */
+  readonly pid: string;
+  /** `ip:port` of the executor API, for MESOS_AGENT_ENDPOINT. */
+  readonly endpoint: string;
+  readonly logger?: Logger;
+  /** Whether the agent may switch users (runs as root). Default: `process.getuid() === 0`. */
+  readonly runningAsRoot?: boolean;
+  /** The agent's environment (PATH, LIBPROCESS_IP for executors). Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Executor stream heartbeat interval. Default 30 min (Mesos's DEFAULT_EXECUTOR_HEARTBEAT_INTERVAL). */
+  readonly executorHeartbeatMs?: number;
+  /** Timers of the status update manager (retries). Default Node's. */
+  readonly statusUpdateTimers?: Timers;
+  readonly statusUpdateRetryMs?: { readonly min: number; readonly max: number };
+}
+
+/** Random UUID bytes, as Mesos's `id::UUID::random().toBytes()`. */
+export function newUuid(): Buffer {
+  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex');
+}
+
+/** See the module comment. */
+export class AgentCore {
+  readonly #config: AgentCoreConfig;
+  readonly #master: MasterPort;
+  readonly #log: Logger;
+  readonly #runningAsRoot: boolean;
+  readonly #heartbeatMs: number;
+  readonly #frameworks = new Map<string, FrameworkRecord>();
+  readonly #completedFrameworks: FrameworkRecord[] = [];
+  readonly #updates: StatusUpdateManager;
+  readonly #runner: ExecutorRunner;
+  #agentInfo: AgentInfo;
+  #stopping = false;
+  #stopped: Promise<void> | undefined;
+  #warnedNoSwitch = false;
+  readonly pid: string;
+  readonly endpoint: string;
+
+  constructor(options: AgentCoreOptions) {
+    this.#config = options.config;
+    this.#master = options.master;
+    this.#log = options.logger ?? silentLogger;
+    this.#runningAsRoot = options.runningAsRoot ?? process.getuid?.() === 0;
+    this.#heartbeatMs = options.executorHeartbeatMs ?? 30 * 60_000;
+    this.#agentInfo = options.agentInfo;
+    this.pid = options.pid;
+    this.endpoint = options.endpoint;
+    this.#updates = new StatusUpdateManager({
+      forward: (update) => this.#forward(update),
+      ...(options.statusUpdateTimers === undefined ? {} : { timers: options.statusUpdateTimers }),
+      ...(options.statusUpdateRetryMs === undefined ? {} : { minRetryMs: options.statusUpdateRetryMs.min, maxRetryMs: options.statusUpdateRetryMs.max }),
+    });
+    // Nothing goes to a master before the first registration.
+    this.#updates.pause();
+    this.#runner = new ExecutorRunner({
+      containerizer: options.containerizer,
+      launcherDir: this.#config.launcherDir,
+      registrationTimeoutMs: this.#config.executorRegistrationTimeoutMs,
+      shutdownGracePeriodMs: this.#config.executorShutdownGracePeriodMs,
+      recoveryTimeoutMs: this.#config.recoveryTimeoutMs,
+      env: options.env ?? process.env,
+      log: this.#log,
+      agent: () => ({ agentId: this.#agentInfo.id?.value ?? '', pid: this.pid, endpoint: this.endpoint }),
+      onTerminated: (framework, executor, termination, launched) => this.#executorTerminated(framework, executor, termination, launched),
+    });
+  }
+
+  /** The agent's description, with `id` once registered. */
+  get agentInfo(): AgentInfo {
+    return this.#agentInfo;
+  }
+
+  /** Frameworks with executors or tasks here, by ID (live records: read, do not change). */
+  get frameworks(): ReadonlyMap<string, FrameworkRecord> {
+    return this.#frameworks;
+  }
+
+  /** Frameworks that had everything here end, the latest last (at most 50). */
+  get completedFrameworks(): readonly FrameworkRecord[] {
+    return this.#completedFrameworks;
+  }
+
+  /** The status update manager (read-only use: pending updates for /state and tests). */
+  get statusUpdates(): StatusUpdateManager {
+    return this.#updates;
+  }
+
+  // ---- the master -------------------------------------------------------------------------------------------
+
+  /** A session with the master opened: take the ID, shut down unknown frameworks, resend pending updates. */
+  registered(registered: internal.AgentEvent_Registered): void {
+    this.#agentInfo = { ...this.#agentInfo, id: registered.agentId! };
+    for (const frameworkId of registered.unknownFrameworks ?? []) {
+      if (frameworkId.value === undefined) continue;
+      this.#log.info(`Shutting down framework ${frameworkId.value}: the master does not know it`);
+      this.shutdownFramework(frameworkId.value);
+    }
+    this.#updates.resume();
+  }
+
+  /** The session with the master ended: hold status updates until the next one. */
+  disconnected(): void {
+    this.#updates.pause();
+  }
+
+  /** What REREGISTER reports: frameworks, the executors the master tracks (not command executors), tasks. */
+  report(): ReregisterReport {
+    return reregisterReport(this.#frameworks.values(), this.#agentInfo.id?.value);
+  }
+
+  /** RUN_TASK: a task with its own executor, or a command task (the agent makes the command executor). */
+  runTask(frameworkInfo: FrameworkInfo, frameworkId: string, task: TaskInfo, launchExecutor: boolean | undefined): void {
+    if (this.#stopping) return;
+    const framework = this.#ensureFramework(frameworkId, frameworkInfo, launchExecutor === true, task.executor);
+    if (framework === undefined) return;
+    const commandTask = task.executor === undefined;
+    const executorInfo = commandTask
+      ? commandExecutorInfo(frameworkId, task, this.#config.launcherDir, existsSync)
+      : { ...task.executor!, frameworkId: { value: frameworkId } };
+    this.#run(framework, executorInfo, [task], undefined, launchExecutor, commandTask);
+  }
+
+  /** RUN_TASK_GROUP: tasks launched together by one executor (the default executor, typically). */
+  runTaskGroup(frameworkInfo: FrameworkInfo, frameworkId: string, executorInfo: ExecutorInfo, group: TaskGroupInfo, launchExecutor: boolean | undefined): void {
+    if (this.#stopping) return;
+    const framework = this.#ensureFramework(frameworkId, frameworkInfo, launchExecutor === true, executorInfo);
+    if (framework === undefined) return;
+    this.#run(framework, { ...executorInfo, frameworkId: { value: frameworkId } }, group.tasks ?? [], group, launchExecutor, false);
+  }
+
+  /** SHUTDOWN_EXECUTOR. */
+  shutdownExecutor(frameworkId: string, executorId: string): void {
+    const framework = this.#frameworks.get(frameworkId);
+    const executor = framework?.executors.get(executorId);
+    if (framework?.state !== 'RUNNING' || executor === undefined) {
+      this.#log.warn(`Ignoring shutdown of unknown executor '${executorId}' of framework ${frameworkId}`);
+      return;
+    }
+    this.#runner.shutdown(executor);
+  }
+
+  /** FRAMEWORK_MESSAGE from the scheduler: relayed to a running executor, else dropped (as Mesos). */
+  frameworkMessage(frameworkId: string, executorId: string, data: Uint8Array): void {
+    const executor = this.#frameworks.get(frameworkId)?.executors.get(executorId);
+    if (executor?.state !== 'RUNNING' || executor.stream === undefined) {
+      this.#log.warn(`Dropping a framework message for executor '${executorId}' of framework ${frameworkId}: it is not running`);
+      return;
+    }
+    executor.stream.send({ type: executorApi.Event_Type.MESSAGE, message: { data: Buffer.from(data) } });
+  }
+
+  /** UPDATE_FRAMEWORK: the framework's new FrameworkInfo. */
+  updateFramework(info: FrameworkInfo): void {
+    const framework = this.#frameworks.get(info.id?.value ?? '');
+    if (framework !== undefined) framework.info = info;
+  }
+
+  /** Mesos's `shutdownFramework`: shut its executors down; forget it once they are gone. */
+  shutdownFramework(frameworkId: string): void {
+    const framework = this.#frameworks.get(frameworkId);
+    if (framework === undefined || framework.state === 'TERMINATING') return;
+    this.#log.info(`Shutting down framework ${frameworkId}`);
+    framework.state = 'TERMINATING';
+    for (const executor of [...framework.executors.values()]) {
+      if (executor.state === 'REGISTERING' || executor.state === 'RUNNING') this.#runner.shutdown(executor);
+      else if (executor.state === 'TERMINATED') this.#removeExecutor(framework, executor);
+    }
+    if (framework.executors.size === 0) this.#removeFramework(framework);
+  }
+
+  // ---- the executor API (validated by executor-api.ts) --------------------------------------------------
+
+  /** Mesos's `Slave::subscribe`: (re)attaches an executor's event stream and delivers its queued tasks. */
+  subscribe(framework: FrameworkRecord, executor: ExecutorRecord, subscribe: executorApi.Call_Subscribe, stream: EventStream<'mesos.v1.executor.Event'>): void {
+    if (this.#stopping || framework.state === 'TERMINATING' || executor.state === 'TERMINATING' || executor.state === 'TERMINATED') {
+      this.#log.warn(`Shutting down executor '${executor.id}' of framework ${framework.id} on SUBSCRIBE: it is ${executor.state === 'TERMINATED' || executor.state === 'TERMINATING' ? 'terminating' : 'not wanted'}`);
+      stream.send({ type: executorApi.Event_Type.SHUTDOWN });
+      stream.close();
+      return;
+    }
+    if (executor.stream !== undefined && executor.stream !== stream) {
+      this.#log.warn(`Closing the earlier connection of executor '${executor.id}' of framework ${framework.id}`);
+      executor.stream.close();
+    }
+    executor.state = 'RUNNING';
+    clearTimeout(executor.registrationTimer);
+    executor.registrationTimer = undefined;
+    executor.stream = stream;
+    stream.onClosed(() => {
+      if (executor.stream === stream) executor.stream = undefined;
+    });
+    stream.startHeartbeat({ intervalMs: this.#heartbeatMs, message: { type: executorApi.Event_Type.HEARTBEAT } });
+
+    // Updates the executor still holds; their acknowledgements wait until SUBSCRIBED has gone.
+    const acks: Array<{ taskId: string; uuid: Uint8Array }> = [];
+    for (const update of subscribe.unacknowledgedUpdates ?? []) {
+      if (update.status?.uuid === undefined || update.status.taskId?.value === undefined) continue;
+      if (this.#statusUpdate(this.#executorStatusUpdate(executor, update.status))) acks.push({ taskId: update.status.taskId.value, uuid: update.status.uuid });
+    }
+    // A task delivered while the executor was away, and unknown to it, is gone.
+    const known = new Set((subscribe.unacknowledgedTasks ?? []).map((t) => t.taskId?.value));
+    for (const task of [...executor.launchedTasks.values()]) {
+      if (task.state === TaskState.TASK_STAGING && !known.has(task.taskId?.value)) {
+        this.#agentUpdate(framework, task.taskId!.value!, this.#lostState(framework), 'Task launched during agent restart', TaskStatus_Reason.REASON_AGENT_RESTARTED, executor.id);
+      }
+    }
+    if (!executor.everSentTask && executor.queuedTasks.size === 0) {
+      this.#log.warn(`Shutting down executor '${executor.id}': it was never sent a task and its queued tasks were killed`);
+      this.#runner.shutdown(executor);
+      return;
+    }
+
+    stream.send({
+      type: executorApi.Event_Type.SUBSCRIBED,
+      subscribed: { executorInfo: executor.info, frameworkInfo: framework.info, agentInfo: this.#agentInfo, containerId: { value: executor.containerId } },
+    });
+    for (const ack of acks) this.#acknowledgeToExecutor(executor, ack.taskId, ack.uuid);
+    this.#deliverQueued(framework, executor);
+  }
+
+  /**
+   * An UPDATE call: the status is stamped (agent ID, executor ID, source) and handled as Mesos's `statusUpdate`;
+   * the executor gets ACKNOWLEDGED once the agent holds it. INVALID_ARGUMENT (400) when the executor has no such task.
+   */
+  executorUpdate(executor: ExecutorRecord, status: TaskStatus): Result<void> {
+    const taskId = status.taskId?.value ?? '';
+    const known =
+      executor.queuedTasks.has(taskId) ||
+      executor.launchedTasks.has(taskId) ||
+      executor.terminatedTasks.has(taskId) ||
+      executor.completedTasks.some((t) => t.taskId?.value === taskId);
+    if (!known) return err(new MesosTsError('INVALID_ARGUMENT', `Task '${taskId}' is unknown to executor '${executor.id}' of framework '${executor.frameworkId}'`));
+    if (this.#statusUpdate(this.#executorStatusUpdate(executor, status))) this.#acknowledgeToExecutor(executor, taskId, status.uuid!);
+    return ok(undefined);
+  }
+
+  /** A MESSAGE call: relayed to the master as FRAMEWORK_MESSAGE (best effort, as in Mesos). */
+  executorMessage(executor: ExecutorRecord, data: Uint8Array): void {
+    void this.#master.send({
+      type: internal.AgentCall_Type.FRAMEWORK_MESSAGE,
+      frameworkMessage: { frameworkId: { value: executor.frameworkId }, executorId: { value: executor.id }, data: Buffer.from(data) },
+    });
+  }
+
+  /** Stops: no more launches; every container is destroyed (there is no recovery to come back to them). */
+  stop(): Promise<void> {
+    if (this.#stopped === undefined) {
+      this.#stopping = true;
+      this.#updates.stop();
+      this.#stopped = this.#runner.stopAll([...this.#frameworks.values()].flatMap((f) => [...f.executors.values()]));
+    }
+    return this.#stopped;
+  }
+
+  // ---- running tasks ----------------------------------------------------------------------------------------
+
+  #ensureFramework(frameworkId: string, info: FrameworkInfo, launchExecutor: boolean, executor: ExecutorInfo | undefined): FrameworkRecord | undefined {
+    let framework = this.#frameworks.get(frameworkId);
+    if (framework?.state === 'TERMINATING') {
+      this.#log.warn(`Ignoring a task of framework ${frameworkId}: the framework is terminating`);
+      if (launchExecutor && executor?.executorId?.value !== undefined) this.#sendExecutorExited(frameworkId, executor.executorId.value, undefined);
+      return undefined;
+    }
+    if (framework === undefined) {
+      framework = { id: frameworkId, info: { ...info, id: { value: frameworkId } }, state: 'RUNNING', executors: new Map(), completedExecutors: [] };
+      this.#frameworks.set(frameworkId, framework);
+    } else {
+      framework.info = { ...info, id: { value: frameworkId } };
+    }
+    return framework;
+  }
+
+  /** Mesos's `__run`: find or launch the executor, then queue (and maybe deliver) the tasks. */
+  #run(framework: FrameworkRecord, info: ExecutorInfo, tasks: readonly TaskInfo[], group: TaskGroupInfo | undefined, launchExecutor: boolean | undefined, commandTask: boolean): void {
+    const executorId = info.executorId!.value!;
+    let executor = framework.executors.get(executorId);
+    const drop = (reason: TaskStatus_Reason, message: string): void => {
+      for (const task of tasks) this.#agentUpdate(framework, task.taskId!.value!, this.#lostState(framework), message, reason, executorId);
+    };
+
+    if (commandTask && executor !== undefined) {
+      drop(TaskStatus_Reason.REASON_EXECUTOR_TERMINATED, `Executor '${executorId}' (the command executor of this task ID) already exists`);
+      return;
+    }
+    if (!commandTask && launchExecutor === true && executor !== undefined) {
+      drop(TaskStatus_Reason.REASON_EXECUTOR_TERMINATED, 'Master wants to launch executor, but one already exists');
+      if (executor.state === 'TERMINATED') this.#sendExecutorExited(framework.id, executorId, undefined);
+      else this.#runner.shutdown(executor);
+      return;
+    }
+    if (!commandTask && launchExecutor === false && executor === undefined) {
+      drop(TaskStatus_Reason.REASON_EXECUTOR_TERMINATED, 'No executor is expected to launch and there is none running');
+      return;
+    }
+
+    let launch = false;
+    if (executor === undefined) {
+      const added = this.#addExecutor(framework, info, tasks, commandTask);
+      if (!added.ok) {
+        this.#log.error(added.error.message);
+        drop(TaskStatus_Reason.REASON_EXECUTOR_TERMINATED, added.error.message);
+        if (launchExecutor === true && !commandTask) this.#sendExecutorExited(framework.id, executorId, undefined);
+        return;
+      }
+      executor = added.value;
+      launch = true;
+    }
+
+    if (executor.state === 'TERMINATING' || executor.state === 'TERMINATED') {
+      const state = executor.state === 'TERMINATING' ? 'terminating' : 'terminated';
+      this.#log.warn(`Asked to run tasks of framework ${framework.id} with executor '${executorId}', which is ${state}`);
+      for (const task of tasks) this.#agentUpdate(framework, task.taskId!.value!, this.#lostState(framework), `Executor ${state}`, TaskStatus_Reason.REASON_EXECUTOR_TERMINATED, undefined);
+      return;
+    }
+    for (const task of tasks) executor.queuedTasks.set(task.taskId!.value!, task);
+    if (group !== undefined) executor.queuedTaskGroups.push(group);
+    this.#log.info(`Queued ${group === undefined ? 'task' : 'task group'} ${tasks.map((t) => `'${t.taskId?.value}'`).join(', ')} for executor '${executorId}' of framework ${framework.id}`);
+    if (executor.state === 'RUNNING') this.#deliverQueued(framework, executor);
+    // Launched after queueing, so that a launch failing at once fails these tasks as Mesos does.
+    if (launch) void this.#runner.launch(framework, executor);
+  }
+
+  /** Mesos's `Framework::addExecutor`: the record and its sandbox. */
+  #addExecutor(framework: FrameworkRecord, info: ExecutorInfo, tasks: readonly TaskInfo[], commandTask: boolean): Result<ExecutorRecord> {
+    const agentId = this.#agentInfo.id?.value;
+    if (agentId === undefined) return err(new MesosTsError('UNAVAILABLE', 'Cannot launch an executor before the agent has an ID'));
+    const executorId = info.executorId!.value!;
+    const containerId = randomUUID();
+    let user = executorUser(info, framework.info, this.#config.switchUser);
+    if (user !== undefined && !this.#runningAsRoot) {
+      if (!this.#warnedNoSwitch) this.#log.warn(`Not switching to task users (first: '${user}'): the agent does not run as root; tasks run as the agent's user`);
+      this.#warnedNoSwitch = true;
+      user = undefined;
+    }
+    const directory = createExecutorRunDir(this.#config.workDir, { agentId, frameworkId: framework.id, executorId, containerId });
+    if (!directory.ok) return directory;
+    const executor: ExecutorRecord = {
+      id: executorId,
+      frameworkId: framework.id,
+      info,
+      containerId,
+      directory: directory.value,
+      user,
+      commandExecutor: commandTask,
+      state: 'REGISTERING',
+      queuedTasks: new Map(),
+      queuedTaskGroups: [],
+      launchedTasks: new Map(),
+      terminatedTasks: new Map(),
+      completedTasks: [],
+      stream: undefined,
+      pendingTermination: undefined,
+      everSentTask: false,
+      resources: containerResources(info, tasks),
+      pid: undefined,
+      destroyRequested: false,
+      registrationTimer: undefined,
+      shutdownTimer: undefined,
+    };
+    framework.executors.set(executorId, executor);
+    this.#log.info(`Launching executor '${executorId}' of framework ${framework.id} in work directory '${executor.directory}'`, { container_id: containerId });
+    return ok(executor);
+  }
+
+  /** Sends LAUNCH_GROUP / LAUNCH for everything queued, moving the tasks to launchedTasks (TASK_STAGING). */
+  #deliverQueued(framework: FrameworkRecord, executor: ExecutorRecord): void {
+    if (executor.state !== 'RUNNING') return;
+    if (executor.stream === undefined && executor.queuedTasks.size > 0) {
+      this.#log.warn(`Executor '${executor.id}' of framework ${framework.id} is not connected; its tasks are launched blind and it will report them on resubscription`);
+    }
+    const launch = (task: TaskInfo): TaskInfo => {
+      executor.queuedTasks.delete(task.taskId!.value!);
+      executor.launchedTasks.set(task.taskId!.value!, createTask(task, TaskState.TASK_STAGING, framework.id, executor.id));
+      executor.everSentTask = true;
+      return task;
+    };
+    const groups = executor.queuedTaskGroups;
+    executor.queuedTaskGroups = [];
+    for (const group of groups) {
+      const tasks = (group.tasks ?? []).filter((t) => executor.queuedTasks.has(t.taskId?.value ?? '')).map(launch);
+      if (tasks.length > 0) executor.stream?.send({ type: executorApi.Event_Type.LAUNCH_GROUP, launchGroup: { taskGroup: { ...group, tasks } } });
+    }
+    for (const task of [...executor.queuedTasks.values()]) {
+      executor.stream?.send({ type: executorApi.Event_Type.LAUNCH, launch: { task: launch(task) } });
+    }
+  }
+
+  // ---- killing and shutting down ----------------------------------------------------------------------------
+
+  /** KILL_TASK (Mesos's `killTask` / `kill`): undelivered tasks are killed here, others by their executor. */
+  killTask(frameworkId: string, taskId: string, killPolicy: KillPolicy | undefined): void {
+    const framework = this.#frameworks.get(frameworkId);
+    if (framework === undefined || framework.state === 'TERMINATING') {
+      this.#log.warn(`Ignoring kill of task '${taskId}': framework ${frameworkId} is ${framework === undefined ? 'unknown' : 'terminating'}`);
+      return;
+    }
+    const executor = executorOfTask(framework, taskId);
+    if (executor === undefined) {
+      this.#log.warn(`Cannot kill task '${taskId}' of framework ${frameworkId}: no executor runs it`);
+      this.#agentUpdate(framework, taskId, this.#lostState(framework), 'Cannot find executor', TaskStatus_Reason.REASON_EXECUTOR_TERMINATED, undefined);
+      return;
+    }
+    if (executor.state === 'TERMINATING' || executor.state === 'TERMINATED') {
+      this.#log.warn(`Ignoring kill of task '${taskId}': executor '${executor.id}' is ${executor.state === 'TERMINATING' ? 'terminating' : 'terminated'}`);
+      return;
+    }
+    if (executor.queuedTasks.has(taskId)) {
+      // Not delivered yet: the agent kills it itself (the whole group, as a group launches as a unit).
+      const group = queuedGroupOf(executor, taskId);
+      const ids = group === undefined ? [taskId] : (group.tasks ?? []).map((t) => t.taskId!.value!);
+      const message = group === undefined ? 'Killed before delivery to the executor' : 'A task within the task group was killed before delivery to the executor';
+      for (const id of ids) this.#agentUpdate(framework, id, TaskState.TASK_KILLED, message, TaskStatus_Reason.REASON_TASK_KILLED_DURING_LAUNCH, executor.id);
+      if (executor.state === 'RUNNING' && !executor.everSentTask && executor.queuedTasks.size === 0) this.#runner.shutdown(executor);
+      return;
+    }
+    if (executor.stream === undefined) {
+      this.#log.warn(`Cannot kill task '${taskId}' now: executor '${executor.id}' is not connected`);
+      return;
+    }
+    executor.stream.send({ type: executorApi.Event_Type.KILL, kill: { taskId: { value: taskId }, ...(killPolicy === undefined ? {} : { killPolicy }) } });
+  }
+
+  /** Mesos's `executorTerminated`: fail what it left behind, tell the master, clean up. */
+  #executorTerminated(framework: FrameworkRecord, executor: ExecutorRecord, termination: ContainerTermination | undefined, launched: boolean): void {
+    if (this.#frameworks.get(framework.id) !== framework || framework.executors.get(executor.id) !== executor || executor.state === 'TERMINATED') return;
+    const frameworkId = framework.id;
+    executor.state = 'TERMINATED';
+    this.#runner.clearTimers(executor);
+    executor.stream?.close();
+    executor.stream = undefined;
+    this.#log.info(`Executor '${executor.id}' of framework ${frameworkId} ${termination?.message ?? 'terminated'}`, { status: termination?.status });
+    if (this.#stopping) return;
+
+    if (framework.state === 'RUNNING') {
+      const pending = executor.pendingTermination;
+      const messages = [pending?.message, launched ? (termination === undefined ? 'Abnormal executor termination: unknown container' : termination.message) : undefined].filter(
+        (m): m is string => m !== undefined && m !== '',
+      );
+      const message = messages.length > 0 ? messages.join('; ') : 'Executor terminated';
+      const ids = [...[...executor.launchedTasks.values()].filter((t) => !isTerminalState(t.state)).map((t) => t.taskId!.value!), ...executor.queuedTasks.keys()];
+      for (const id of ids) {
+        this.#agentUpdate(framework, id, pending?.state ?? TaskState.TASK_FAILED, message, pending?.reason ?? TaskStatus_Reason.REASON_EXECUTOR_TERMINATED, executor.id);
+      }
+    } else {
+      for (const [id, task] of executor.launchedTasks) executor.terminatedTasks.set(id, task);
+      executor.launchedTasks.clear();
+    }
+    // The master tracks only executors it was told about; the command executor is the agent's own.
+    if (!executor.commandExecutor) this.#sendExecutorExited(frameworkId, executor.id, termination?.status);
+    if (framework.state === 'TERMINATING' || !hasIncompleteTasks(executor)) this.#removeExecutor(framework, executor);
+    if (framework.executors.size === 0) this.#removeFramework(framework);
+  }
+
+  #sendExecutorExited(frameworkId: string, executorId: string, status: number | undefined): void {
+    void this.#master.send({
+      type: internal.AgentCall_Type.EXECUTOR_EXITED,
+      // The protocol leaves `status` out when it is unknown (Mesos sends -1 there).
+      executorExited: { frameworkId: { value: frameworkId }, executorId: { value: executorId }, ...(status === undefined ? {} : { status }) },
+    });
+  }
+
+  #removeExecutor(framework: FrameworkRecord, executor: ExecutorRecord): void {
+    this.#log.info(`Cleaning up executor '${executor.id}' of framework ${framework.id}`);
+    framework.executors.delete(executor.id);
+    framework.completedExecutors.push(executor);
+    if (framework.completedExecutors.length > MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK) framework.completedExecutors.shift();
+  }
+
+  /**
+   * Forgets a framework without executors. Its pending status updates are dropped only when it was shut down
+   * (no acknowledgement will come); an idle framework may still have agent-generated updates in flight.
+   */
+  #removeFramework(framework: FrameworkRecord): void {
+    this.#log.info(`Cleaning up framework ${framework.id}`);
+    if (framework.state === 'TERMINATING') this.#updates.cleanup(framework.id);
+    this.#frameworks.delete(framework.id);
+    this.#completedFrameworks.push(framework);
+    if (this.#completedFrameworks.length > MAX_COMPLETED_FRAMEWORKS) this.#completedFrameworks.shift();
+  }
+
+  // ---- status updates -------------------------------------------------------------------------------------
+
+  /** TASK_DROPPED for partition-aware frameworks, TASK_LOST for the others (Mesos's choice for lost tasks). */
+  #lostState(framework: FrameworkRecord): TaskState {
+    return isPartitionAware(framework.info) ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
+  }
+
+  #executorStatusUpdate(executor: ExecutorRecord, status: TaskStatus): internal.StatusUpdate {
+    return executorStatusUpdate(executor, status, this.#agentInfo.id!, Date.now() / 1000);
+  }
+
+  /** An update the agent generates itself (source AGENT). */
+  #agentUpdate(framework: FrameworkRecord, taskId: string, state: TaskState, message: string, reason: TaskStatus_Reason, executorId: string | undefined): void {
+    this.#statusUpdate(agentStatusUpdate({ frameworkId: framework.id, taskId, state, message, reason, executorId, agentId: this.#agentInfo.id, uuid: newUuid(), timestamp: Date.now() / 1000 }));
+  }
+
+  /**
+   * Mesos's `statusUpdate`: applies the update to its task and hands it to the status update manager. Returns
+   * whether the sender (an executor) should get ACKNOWLEDGED: also for updates refused as invalid (so it stops
+   * resending them), not for those of a terminating or unknown framework.
+   */
+  #statusUpdate(update: internal.StatusUpdate): boolean {
+    const status = update.status!;
+    const taskId = status.taskId!.value!;
+    const stateName = TaskState[status.state ?? 0];
+    const framework = this.#frameworks.get(update.frameworkId!.value!);
+    if (framework === undefined || framework.state === 'TERMINATING') {
+      this.#log.warn(`Ignoring status update ${stateName} of task '${taskId}': framework ${update.frameworkId?.value} is ${framework === undefined ? 'unknown' : 'terminating'}`);
+      return false;
+    }
+    const executor = executorOfTask(framework, taskId);
+    if (executor !== undefined) {
+      if (status.source === TaskStatus_Source.SOURCE_EXECUTOR && status.state === TaskState.TASK_STAGING) {
+        this.#log.error(`Received TASK_STAGING from executor '${executor.id}', which is not allowed; shutting the executor down`);
+        this.#runner.shutdown(executor);
+        return false;
+      }
+      const updated = updateTaskState(executor, status);
+      if (!updated.ok) {
+        this.#log.warn(`Not forwarding status update ${stateName} of task '${taskId}': ${updated.error.message}`);
+        return true;
+      }
+    }
+    const taken = this.#updates.update(update);
+    if (!taken.ok) this.#log.error(`Status update ${stateName} of task '${taskId}' refused: ${taken.error.message}`);
+    else this.#log.info(`Handled status update ${stateName} of task '${taskId}' of framework ${framework.id}${taken.value === 'duplicate' ? ' (duplicate)' : ''}`);
+    return true;
+  }
+
+  #acknowledgeToExecutor(executor: ExecutorRecord, taskId: string, uuid: Uint8Array): void {
+    executor.stream?.send({ type: executorApi.Event_Type.ACKNOWLEDGED, acknowledged: { taskId: { value: taskId }, uuid: Buffer.from(uuid) } });
+  }
+
+  /** The status update manager's way out: stamps latest_state and the task's status-update fields. */
+  #forward(update: internal.StatusUpdate): void {
+    const taskId = update.status?.taskId?.value ?? '';
+    const framework = this.#frameworks.get(update.frameworkId?.value ?? '');
+    const executor = framework === undefined ? undefined : executorOfTask(framework, taskId);
+    const task = executor?.launchedTasks.get(taskId) ?? executor?.terminatedTasks.get(taskId);
+    if (task !== undefined) {
+      if (update.status?.state !== undefined) task.statusUpdateState = update.status.state;
+      if (update.status?.uuid !== undefined) task.statusUpdateUuid = update.status.uuid;
+      this.#master.sendStatusUpdate({ ...update, ...(task.state === undefined ? {} : { latestState: task.state }) });
+      return;
+    }
+    this.#master.sendStatusUpdate(update);
+  }
+
+  /** ACKNOWLEDGE: the scheduler acknowledged an update: complete the task if it was terminal, clean up what is done. */
+  acknowledge(frameworkId: string, taskId: string, uuid: Uint8Array): void {
+    const acked = this.#updates.acknowledge(frameworkId, taskId, uuid);
+    if (!acked.ok) {
+      this.#log.warn(`Ignoring acknowledgement for task '${taskId}' of framework ${frameworkId}: ${acked.error.message}`);
+      return;
+    }
+    if (!acked.value.terminal) return;
+    const framework = this.#frameworks.get(frameworkId);
+    if (framework === undefined) return;
+    const executor = executorOfTask(framework, taskId);
+    if (executor !== undefined) {
+      completeTask(executor, taskId);
+      if (executor.state === 'TERMINATED' && !hasIncompleteTasks(executor)) this.#removeExecutor(framework, executor);
+    }
+    if (framework.executors.size === 0) this.#removeFramework(framework);
+  }
+}
