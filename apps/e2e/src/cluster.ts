@@ -5,7 +5,7 @@
  * executors.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, waitForHttp } from '@mesos-ts/http-api/testing';
@@ -121,6 +121,27 @@ export interface StateFramework {
   readonly [key: string]: unknown;
 }
 
+/**
+ * Kills every process still working in a directory under `root`: executors and tasks orphaned by an agent the
+ * test killed outright (nothing else would ever stop them).
+ */
+export function killStrays(root: string): number {
+  let killed = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${name}/cwd`);
+      if (cwd === root || cwd.startsWith(`${root}/`)) {
+        process.kill(Number(name), 'SIGKILL');
+        killed++;
+      }
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return killed;
+}
+
 /** Polls `check` every 100 ms until it returns a value other than undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -203,6 +224,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     stop: async () => {
       await Promise.all(agents.map((a) => a.daemon.stop()));
       await master.stop();
+      killStrays(root);
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -27,6 +27,11 @@ describe('agent loss', () => {
       const [offer1] = await plain.takeOffers();
       await plain.launch(offer1!, [commandTask(offer1!, 'p', 'sleep 1000', 1, 64)]);
       await plain.waitForState('p', TaskState.TASK_RUNNING);
+      // Hand the rest of the agent to the second framework: no more offers for this one, and back with what it holds.
+      await plain.client.suppress();
+      const held = [...plain.offers.keys()];
+      plain.offers.clear();
+      if (held.length > 0) await plain.client.decline(held);
 
       await aware.subscribe();
       const [offer2] = await aware.takeOffers();
