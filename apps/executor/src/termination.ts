@@ -3,6 +3,7 @@
  * status 1", "Command terminated with signal Killed"): the status part of Mesos's `WSTRINGIFY`, with glibc's
  * `strsignal` descriptions.
  */
+import { describeSignal as describeSignalText } from '@mesos-ts/containerizer';
 
 /** A process's end as Node reports it: an exit code, or the signal that killed it. */
 export interface Termination {
@@ -10,44 +11,9 @@ export interface Termination {
   readonly signal: NodeJS.Signals | null;
 }
 
-// glibc's `strsignal` texts (Linux numbering), which Mesos prints after "terminated with signal".
-const SIGNAL_DESCRIPTIONS: Readonly<Partial<Record<NodeJS.Signals, string>>> = {
-  SIGHUP: 'Hangup',
-  SIGINT: 'Interrupt',
-  SIGQUIT: 'Quit',
-  SIGILL: 'Illegal instruction',
-  SIGTRAP: 'Trace/breakpoint trap',
-  SIGABRT: 'Aborted',
-  SIGBUS: 'Bus error',
-  SIGFPE: 'Floating point exception',
-  SIGKILL: 'Killed',
-  SIGUSR1: 'User defined signal 1',
-  SIGSEGV: 'Segmentation fault',
-  SIGUSR2: 'User defined signal 2',
-  SIGPIPE: 'Broken pipe',
-  SIGALRM: 'Alarm clock',
-  SIGTERM: 'Terminated',
-  SIGSTKFLT: 'Stack fault',
-  SIGCHLD: 'Child exited',
-  SIGCONT: 'Continued',
-  SIGSTOP: 'Stopped (signal)',
-  SIGTSTP: 'Stopped',
-  SIGTTIN: 'Stopped (tty input)',
-  SIGTTOU: 'Stopped (tty output)',
-  SIGURG: 'Urgent I/O condition',
-  SIGXCPU: 'CPU time limit exceeded',
-  SIGXFSZ: 'File size limit exceeded',
-  SIGVTALRM: 'Virtual timer expired',
-  SIGPROF: 'Profiling timer expired',
-  SIGWINCH: 'Window changed',
-  SIGIO: 'I/O possible',
-  SIGPWR: 'Power failure',
-  SIGSYS: 'Bad system call',
-};
-
-/** `strsignal(signal)`: e.g. `Terminated` for SIGTERM; the signal's name for one glibc would call unknown. */
+/** `strsignal(signal)`: e.g. `Terminated` for SIGTERM (the containerizer's table, so both word it the same). */
 export function describeSignal(signal: NodeJS.Signals): string {
-  return SIGNAL_DESCRIPTIONS[signal] ?? signal;
+  return describeSignalText(signal);
 }
 
 /** `exited with status N` or `terminated with signal <description>`. */

@@ -5,3 +5,4 @@
  */
 export type { ContainerConfig, ContainerTermination, Containerizer, LaunchedContainer } from './types';
 export { PosixContainerizer, type ContainerizerLogger, type PosixContainerizerOptions } from './posix-containerizer';
+export { describeSignal } from './internal/termination';
