@@ -47,12 +47,12 @@ describe('custom executors', () => {
       expect(finished.message).toBe('custom executor ran: hello');
       expect(finished.executorId?.value).toBe('echo');
 
-      await framework.client.call({ type: scheduler.Call_Type.MESSAGE, message: { agentId, executorId: { value: 'echo' }, data: Buffer.from('ping') } });
+      await framework.client.message('echo', agentId, Buffer.from('ping'));
       const reply = await framework.waitFor('the executor\'s reply', (e) => e.type === scheduler.Event_Type.MESSAGE);
       expect(Buffer.from(reply.message?.data ?? []).toString()).toBe('echo: ping');
       expect(reply.message?.executorId?.value).toBe('echo');
 
-      await framework.client.call({ type: scheduler.Call_Type.SHUTDOWN, shutdown: { agentId, executorId: { value: 'echo' } } });
+      await framework.client.shutdown('echo', agentId);
       const failure = await framework.waitFor('FAILURE for the executor', (e) => e.type === scheduler.Event_Type.FAILURE && e.failure?.executorId?.value === 'echo');
       expect(failure.failure?.agentId?.value).toBe(agentId.value);
     } finally {

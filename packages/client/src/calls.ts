@@ -1,4 +1,22 @@
-import { Offer_Operation_Type, scheduler, type AgentID, type Filters, type FrameworkID, type KillPolicy, type Offer, type OfferID, type Offer_Operation, type TaskID, type TaskInfo, type TaskStatus } from '@mesos-ts/proto';
+import {
+  Offer_Operation_Type,
+  scheduler,
+  type AgentID,
+  type ExecutorID,
+  type Filters,
+  type FrameworkID,
+  type FrameworkInfo,
+  type KillPolicy,
+  type Offer,
+  type OfferID,
+  type Offer_Operation,
+  type OperationID,
+  type OperationStatus,
+  type Request,
+  type TaskID,
+  type TaskInfo,
+  type TaskStatus,
+} from '@mesos-ts/proto';
 
 /**
  * Pure builders of scheduler `Call`s, one per call type the helpers of `SchedulerClient` send. They leave
@@ -95,6 +113,89 @@ export function reconcileCall(tasks: readonly ReconcileTask[] = []): scheduler.C
 /** `TEARDOWN`: end the framework (kills its tasks and executors); the master closes the event stream. */
 export function teardownCall(): scheduler.Call {
   return { type: scheduler.Call_Type.TEARDOWN };
+}
+
+function agentIdOf(id: string | AgentID): AgentID {
+  return typeof id === 'string' ? { value: id } : id;
+}
+
+function executorIdOf(id: string | ExecutorID): ExecutorID {
+  return typeof id === 'string' ? { value: id } : id;
+}
+
+/** `ACCEPT_INVERSE_OFFERS`: the framework agrees to give the agents back for their maintenance windows. */
+export function acceptInverseOffersCall(ids: readonly OfferIdLike[], filters?: Filters): scheduler.Call {
+  return { type: scheduler.Call_Type.ACCEPT_INVERSE_OFFERS, acceptInverseOffers: { inverseOfferIds: offerIds(ids), ...(filters === undefined ? {} : { filters }) } };
+}
+
+/** `DECLINE_INVERSE_OFFERS`: the framework cannot give the agents back (yet). */
+export function declineInverseOffersCall(ids: readonly OfferIdLike[], filters?: Filters): scheduler.Call {
+  return { type: scheduler.Call_Type.DECLINE_INVERSE_OFFERS, declineInverseOffers: { inverseOfferIds: offerIds(ids), ...(filters === undefined ? {} : { filters }) } };
+}
+
+/** `SHUTDOWN`: stop one executor on one agent (its tasks are killed). */
+export function shutdownCall(executorId: string | ExecutorID, agentId: string | AgentID): scheduler.Call {
+  return { type: scheduler.Call_Type.SHUTDOWN, shutdown: { executorId: executorIdOf(executorId), agentId: agentIdOf(agentId) } };
+}
+
+/** `MESSAGE`: opaque bytes for one executor (best effort, as in Mesos). */
+export function messageCall(executorId: string | ExecutorID, agentId: string | AgentID, data: Uint8Array): scheduler.Call {
+  return { type: scheduler.Call_Type.MESSAGE, message: { executorId: executorIdOf(executorId), agentId: agentIdOf(agentId), data: Buffer.from(data) } };
+}
+
+/** `REQUEST`: ask the allocator for resources (Mesos accepts it and ignores it). */
+export function requestCall(requests: readonly Request[]): scheduler.Call {
+  return { type: scheduler.Call_Type.REQUEST, request: { requests: [...requests] } };
+}
+
+/** What `UPDATE_FRAMEWORK` changes besides the FrameworkInfo. */
+export interface UpdateFrameworkOptions {
+  /** Roles whose offers stay suppressed after the update; others are revived as needed. */
+  readonly suppressedRoles?: readonly string[];
+  readonly offerConstraints?: scheduler.OfferConstraints;
+}
+
+/** `UPDATE_FRAMEWORK`: replace the framework's FrameworkInfo (roles, capabilities, ...); its `id` must be set. */
+export function updateFrameworkCall(frameworkInfo: FrameworkInfo, options: UpdateFrameworkOptions = {}): scheduler.Call {
+  return {
+    type: scheduler.Call_Type.UPDATE_FRAMEWORK,
+    updateFramework: {
+      frameworkInfo,
+      ...(options.suppressedRoles === undefined ? {} : { suppressedRoles: [...options.suppressedRoles] }),
+      ...(options.offerConstraints === undefined ? {} : { offerConstraints: options.offerConstraints }),
+    },
+  };
+}
+
+/**
+ * `ACKNOWLEDGE_OPERATION_STATUS` for an operation status update that carries a `uuid`; `undefined` when it has none
+ * (nothing to acknowledge).
+ */
+export function acknowledgeOperationStatusCall(status: OperationStatus): scheduler.Call | undefined {
+  if (status.uuid === undefined || status.operationId === undefined) return undefined;
+  const agentId = status.agentId;
+  return {
+    type: scheduler.Call_Type.ACKNOWLEDGE_OPERATION_STATUS,
+    acknowledgeOperationStatus: {
+      operationId: status.operationId,
+      uuid: status.uuid.value,
+      ...(agentId === undefined ? {} : { agentId: agentIdOf(agentId) }),
+      ...(status.resourceProviderId === undefined ? {} : { resourceProviderId: status.resourceProviderId }),
+    },
+  };
+}
+
+/** `RECONCILE_OPERATIONS`: the latest status of `operations`, or of all the framework's operations when empty. */
+export function reconcileOperationsCall(operations: readonly { operationId: string | OperationID; agentId?: string | AgentID }[] = []): scheduler.Call {
+  return {
+    type: scheduler.Call_Type.RECONCILE_OPERATIONS,
+    reconcileOperations: {
+      operations: operations.map((o) => ({
+        operationId: typeof o.operationId === 'string' ? { value: o.operationId } : o.operationId,
+        ...(o.agentId === undefined ? {} : { agentId: agentIdOf(o.agentId) }),
+      })),
+    },
+  };
 }
 
 /** Sets `frameworkId` on a copy of `call` (the master rejects calls whose ID does not match the stream's). */

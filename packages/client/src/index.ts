@@ -11,9 +11,18 @@ export { SchedulerError, isSchedulerError, type SchedulerErrorKind } from './err
 export { ExecutorClient, ExecutorError, executorClientOptionsFromEnv, isExecutorError, randomUuidBytes, type ExecutorClientLogger, type ExecutorClientOptions, type ExecutorErrorKind, type ExecutorSubscription } from './executor-client';
 export {
   acceptCall,
+  acceptInverseOffersCall,
   acknowledgeCall,
+  acknowledgeOperationStatusCall,
   declineCall,
+  declineInverseOffersCall,
   killCall,
+  messageCall,
+  reconcileOperationsCall,
+  requestCall,
+  shutdownCall,
+  updateFrameworkCall,
+  type UpdateFrameworkOptions,
   launchCall,
   launchOperation,
   reconcileCall,

@@ -2,14 +2,21 @@
  * The runtime half of the package: HTTP (undici), timers and backoff. Everything that builds calls is pure and
  * lives in `calls.ts`.
  */
-import { decodeProtobuf, encodeMesosJson, encodeProtobuf, parseMesosJson, scheduler, type Filters, type FrameworkID, type FrameworkInfo, type KillPolicy, type Offer, type Offer_Operation, type TaskInfo, type TaskStatus, type AgentID, type TaskID } from '@mesos-ts/proto';
+import { decodeProtobuf, encodeMesosJson, encodeProtobuf, parseMesosJson, scheduler, type ExecutorID, type OperationStatus, type Filters, type FrameworkID, type FrameworkInfo, type KillPolicy, type Offer, type Offer_Operation, type TaskInfo, type TaskStatus, type AgentID, type TaskID } from '@mesos-ts/proto';
 import { decodeRecords, isRecordIOError } from '@mesos-ts/recordio';
 import { request, type Dispatcher } from 'undici';
 import {
   acceptCall,
+  acceptInverseOffersCall,
   acknowledgeCall,
+  acknowledgeOperationStatusCall,
   declineCall,
+  declineInverseOffersCall,
   killCall,
+  messageCall,
+  shutdownCall,
+  updateFrameworkCall,
+  type UpdateFrameworkOptions,
   launchCall,
   reconcileCall,
   reviveCall,
@@ -333,6 +340,40 @@ export class SchedulerClient {
   /** `RECONCILE` `tasks`, or all tasks (implicit) when none are given. */
   async reconcile(tasks?: readonly ReconcileTask[]): Promise<void> {
     await this.call(reconcileCall(tasks));
+  }
+
+  /** `ACCEPT_INVERSE_OFFERS`. */
+  async acceptInverseOffers(ids: readonly OfferIdLike[], filters?: Filters): Promise<void> {
+    await this.call(acceptInverseOffersCall(ids, filters));
+  }
+
+  /** `DECLINE_INVERSE_OFFERS`. */
+  async declineInverseOffers(ids: readonly OfferIdLike[], filters?: Filters): Promise<void> {
+    await this.call(declineInverseOffersCall(ids, filters));
+  }
+
+  /** `SHUTDOWN` one executor on one agent. */
+  async shutdown(executorId: string | ExecutorID, agentId: string | AgentID): Promise<void> {
+    await this.call(shutdownCall(executorId, agentId));
+  }
+
+  /** `MESSAGE` to an executor. */
+  async message(executorId: string | ExecutorID, agentId: string | AgentID, data: Uint8Array): Promise<void> {
+    await this.call(messageCall(executorId, agentId, data));
+  }
+
+  /** `UPDATE_FRAMEWORK`: `frameworkInfo.id` is filled in with the subscribed framework's when absent. */
+  async updateFramework(frameworkInfo: FrameworkInfo, options?: UpdateFrameworkOptions): Promise<void> {
+    const info = frameworkInfo.id === undefined && this.#frameworkId !== undefined ? { ...frameworkInfo, id: this.#frameworkId } : frameworkInfo;
+    await this.call(updateFrameworkCall(info, options));
+  }
+
+  /** `ACKNOWLEDGE_OPERATION_STATUS`; resolves false when the status carries no uuid (nothing to acknowledge). */
+  async acknowledgeOperationStatus(status: OperationStatus): Promise<boolean> {
+    const call = acknowledgeOperationStatusCall(status);
+    if (call === undefined) return false;
+    await this.call(call);
+    return true;
   }
 
   /** `TEARDOWN` the framework. */
