@@ -164,24 +164,29 @@ export class MasterLink {
   }
 
   /**
-   * Queues a status update for the master. Updates queued in the same tick go as one `STATUS_UPDATE` call.
+   * Queues a status update for the master. Updates go as one `STATUS_UPDATE` call per round trip: those queued
+   * while earlier calls are still in flight, and in the same tick, wait for them and then go together. Under load
+   * an agent thus sends one call per round trip instead of a queue of small calls, each waiting for the previous.
    * Without a session they are dropped (the status update manager resends them after re-registration).
    */
   sendStatusUpdate(update: internal.StatusUpdate): void {
     this.#batch.push(update);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    setImmediate(() => {
-      this.#flushScheduled = false;
-      const updates = this.#batch;
-      this.#batch = [];
-      if (updates.length === 0) return;
-      if (!this.connected) {
-        this.#log.warn(`Dropping ${updates.length} status update(s): not registered with a master`);
-        return;
-      }
-      void this.send({ type: internal.AgentCall_Type.STATUS_UPDATE, statusUpdates: { updates } });
-    });
+    const flush = this.#calls
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(async () => {
+        this.#flushScheduled = false;
+        const updates = this.#batch;
+        this.#batch = [];
+        if (updates.length === 0) return;
+        if (!this.connected) {
+          this.#log.warn(`Dropping ${updates.length} status update(s): not registered with a master`);
+          return;
+        }
+        await this.#post({ type: internal.AgentCall_Type.STATUS_UPDATE, statusUpdates: { updates } }, 'STATUS_UPDATE');
+      });
+    this.#calls = flush;
   }
 
   /**
