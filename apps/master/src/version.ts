@@ -8,8 +8,14 @@ export interface VersionInfo {
   readonly build_user: string;
   readonly git_sha?: string;
   readonly git_tag?: string;
+  /** The Mesos version whose APIs this master speaks, as tools compare it (`1.11.0`). */
   readonly version: string;
+  /** Beyond Mesos: the mesos-ts release itself. */
+  readonly mesos_ts_version: string;
 }
+
+/** The Mesos release whose wire formats and semantics mesos-ts follows; what `/version` and MasterInfo report. */
+export const COMPATIBLE_MESOS_VERSION = '1.11.0';
 
 /**
  * Build facts are stamped into the bundle by tsup (`env` in tsup.config.ts); run from sources (tsx, jest) they
@@ -33,7 +39,8 @@ export function versionInfo(): VersionInfo {
     build_time: buildTime,
     build_user: user,
     ...(sha ? { git_sha: sha } : {}),
-    version: pkg.version,
+    version: COMPATIBLE_MESOS_VERSION,
+    mesos_ts_version: pkg.version,
   };
 }
 

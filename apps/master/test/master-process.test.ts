@@ -56,7 +56,8 @@ describe('mesos-master process', () => {
       const version = await fetch(`${base}/version`);
       expect(version.headers.get('content-type')).toBe('application/json');
       const v = (await version.json()) as Record<string, unknown>;
-      expect(v['version']).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(v['version']).toBe('1.11.0');
+      expect(v['mesos_ts_version']).toMatch(/^\d+\.\d+\.\d+$/);
       expect(typeof v['build_time']).toBe('number');
       expect(typeof v['build_date']).toBe('string');
       expect(typeof v['build_user']).toBe('string');
