@@ -22,6 +22,9 @@
  *   SIM_SCHEDULER_THREAD=worker|main   where the bench scheduler runs (default: a worker thread when the machine
  *                             has more than 2 cores, else the main thread beside the agents; on 2 cores a worker
  *                             only adds a third busy thread)
+ *   SIM_PIPELINING=<n>        HTTP/1.1 pipelining of calls (agents' and the bench scheduler's; see
+ *                             apps/sim/src/split-dispatcher.ts); 1 sends one call per connection at a time.
+ *                             Default: 8 for the agents, 16 for the scheduler
  *   BENCH_JSON=<file>         append one JSON line per figure, as `npm run bench` does
  *
  * Why --allocation_interval=50ms: Mesos's default (1 s) caps one-task-per-ACCEPT throughput at one task per agent
@@ -107,7 +110,12 @@ const schedulerThread = process.env['SIM_SCHEDULER_THREAD'] ?? (availableParalle
 if (schedulerThread !== 'worker' && schedulerThread !== 'main') throw new Error(`Invalid SIM_SCHEDULER_THREAD='${schedulerThread}': expected worker or main`);
 
 /** One bench scheduler run, on the thread chosen above, with the CPU the master and this process used meanwhile. */
-async function measuredRun(master: MasterProcess, options: WorkerBenchRunOptions): Promise<{ result: BenchRunResult; masterCpuPct: number; benchCpuPct: number; masterCpuMs: number }> {
+const pipeliningText = process.env['SIM_PIPELINING'];
+const pipelining = pipeliningText === undefined || pipeliningText === '' ? undefined : envInt('SIM_PIPELINING', 1);
+if (pipelining === 0) throw new Error("Invalid SIM_PIPELINING='0': expected at least 1");
+
+async function measuredRun(master: MasterProcess, given: WorkerBenchRunOptions): Promise<{ result: BenchRunResult; masterCpuPct: number; benchCpuPct: number; masterCpuMs: number }> {
+  const options: WorkerBenchRunOptions = pipelining === undefined ? given : { ...given, pipelining };
   const masterCpu0 = master.cpuSeconds();
   const benchCpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -147,6 +155,7 @@ async function startAgents(master: MasterProcess, count: number, resources: stri
     master: master.url,
     count,
     resources,
+    ...(pipelining === undefined ? {} : { pipelining }),
     logger: {
       info: () => undefined,
       warn: (message) => {

@@ -16,10 +16,12 @@
  * a short filter), to measure latency under a given load rather than at saturation.
  */
 import { performance } from 'node:perf_hooks';
-import { SchedulerClient, launchOperation } from '@mesos-ts/client';
+import { SchedulerClient, acceptCall, acknowledgeCall, declineCall, launchOperation, withFrameworkId } from '@mesos-ts/client';
 import { MesosTsError } from '@mesos-ts/errors';
-import { FrameworkInfo_Capability_Type, TaskState, scheduler, type Offer, type Offer_Operation, type Resource, type TaskInfo, type TaskStatus } from '@mesos-ts/proto';
-import { Agent as UndiciAgent, type Dispatcher } from 'undici';
+import { FrameworkInfo_Capability_Type, TaskState, encodeProtobuf, scheduler, type Offer, type Offer_Operation, type Resource, type TaskInfo, type TaskStatus } from '@mesos-ts/proto';
+import type { Dispatcher } from 'undici';
+import { CallPoster } from './call-poster';
+import { SplitDispatcher } from './split-dispatcher';
 import { TokenBucket, percentiles, type Percentiles } from './stats';
 
 /** How tasks are packed into ACCEPT calls; see the module comment. */
@@ -52,12 +54,15 @@ export interface BenchRunOptions {
   readonly frameworkName?: string;
   readonly role?: string;
   /**
-   * Default: an undici Agent of its own with `connections` connections (default 256: every task costs three
-   * calls, its ACCEPT's share and two acknowledgements, and a loaded master answers each in tens of ms), closed
-   * at the end.
+   * For the SUBSCRIBE stream and TEARDOWN (@mesos-ts/client). Default: a {@link SplitDispatcher} of its own,
+   * closed at the end. ACCEPT, DECLINE and ACKNOWLEDGE go through a {@link CallPoster} (every task costs three
+   * calls, its ACCEPT's share and two acknowledgements: the harness's own HTTP client must stay cheap).
    */
   readonly dispatcher?: Dispatcher;
+  /** The calls' connections. Default 32. */
   readonly connections?: number;
+  /** Calls in flight per connection (HTTP/1.1 pipelining). Default 16. */
+  readonly pipelining?: number;
 }
 
 /** What a run measured. */
@@ -109,6 +114,8 @@ export interface StageMeans {
 }
 
 const MAX_FAILURES_KEPT = 5;
+const SCHEDULER_PATH = '/api/v1/scheduler';
+const PROTOBUF = 'application/x-protobuf';
 
 /**
  * Subscribes a new framework, runs `tasks` tasks to a terminal state, tears the framework down and returns the
@@ -123,7 +130,7 @@ export async function runBenchScheduler(options: BenchRunOptions): Promise<Bench
   const taskCpus = options.taskCpus ?? 0.01;
   const taskMem = options.taskMem ?? 1;
   const maxPerOffer = options.mode === 'one-per-accept' ? 1 : (options.maxTasksPerOffer ?? Number.POSITIVE_INFINITY);
-  const ownDispatcher = options.dispatcher === undefined ? new UndiciAgent({ connections: options.connections ?? 256 }) : undefined;
+  const ownDispatcher = options.dispatcher === undefined ? new SplitDispatcher({ streamConnections: 1, callConnections: 4, pipelining: 1 }) : undefined;
   const dispatcher = options.dispatcher ?? ownDispatcher!;
   const client = new SchedulerClient({
     master: options.master,
@@ -139,6 +146,17 @@ export async function runBenchScheduler(options: BenchRunOptions): Promise<Bench
   });
   const subscription = client.subscribe();
   const iterator = subscription[Symbol.asyncIterator]();
+  const poster = new CallPoster(options.master, { connections: options.connections ?? 32, pipelining: options.pipelining ?? 16 });
+  /** What SchedulerClient.call sends (the framework ID filled in, the stream's ID as a header); 202 or an error. */
+  const post = async (call: scheduler.Call): Promise<void> => {
+    const streamId = client.streamId;
+    if (streamId === undefined) throw new MesosTsError('UNAVAILABLE', 'Not subscribed');
+    const body = encodeProtobuf('mesos.v1.scheduler.Call', withFrameworkId(call, client.frameworkId));
+    const response = await poster.post(SCHEDULER_PATH, { 'content-type': PROTOBUF, accept: PROTOBUF, 'mesos-stream-id': streamId }, body);
+    if (response.status !== 202) {
+      throw new MesosTsError('UNAVAILABLE', `The master answered ${scheduler.Call_Type[call.type ?? 0]} with ${response.status}: ${response.body.toString('utf8').trim()}`);
+    }
+  };
 
   const tracks = new Map<string, TaskTrack>();
   const latencies: number[] = [];
@@ -214,7 +232,7 @@ export async function runBenchScheduler(options: BenchRunOptions): Promise<Bench
       const now = performance.now();
       firstLaunchAt ??= now;
       lastLaunchAt = now;
-      client.accept([offer.id.value], operations, { refuseSeconds: 0 }).then(() => {
+      post(acceptCall([offer.id.value], operations, { refuseSeconds: 0 })).then(() => {
         const at = performance.now();
         for (const t of tasks) {
           const track = tracks.get(t.taskId!.value!);
@@ -232,7 +250,7 @@ export async function runBenchScheduler(options: BenchRunOptions): Promise<Bench
       declinedOffers += decline.length;
       // Done: keep the offers away for good. Paced: back soon, when tokens will have accrued.
       const refuseSeconds = launched >= options.tasks ? 3600 : 1;
-      client.decline(decline, { refuseSeconds }).catch((e: unknown) => note(`DECLINE failed: ${(e as Error).message}`));
+      post(declineCall(decline, { refuseSeconds })).catch((e: unknown) => note(`DECLINE failed: ${(e as Error).message}`));
     }
   };
 
@@ -260,8 +278,9 @@ export async function runBenchScheduler(options: BenchRunOptions): Promise<Bench
         fail(`task ${taskId}: ${TaskState[state] ?? state}${status.message ? ` (${status.message})` : ''}`);
       }
     };
-    if (status.uuid === undefined || status.uuid.byteLength === 0) return finish();
-    client.acknowledge(status).then(finish, (e: unknown) => {
+    const ack = acknowledgeCall(status);
+    if (ack === undefined) return finish();
+    post(ack).then(finish, (e: unknown) => {
       note(`ACKNOWLEDGE of ${taskId} failed: ${(e as Error).message}`);
       finish();
     });
@@ -271,6 +290,7 @@ export async function runBenchScheduler(options: BenchRunOptions): Promise<Bench
   const first = await iterator.next();
   if (first.done === true || first.value.type !== scheduler.Event_Type.SUBSCRIBED) {
     subscription.close();
+    poster.close();
     await ownDispatcher?.close();
     throw new MesosTsError('UNAVAILABLE', `Could not subscribe the bench framework: ${first.done === true ? 'the stream ended' : (first.value.error?.message ?? 'unexpected first event')}`);
   }
@@ -307,6 +327,7 @@ export async function runBenchScheduler(options: BenchRunOptions): Promise<Bench
 
   await client.teardown().catch(() => undefined);
   subscription.close();
+  poster.close();
   await pump;
   await ownDispatcher?.close().catch(() => undefined);
 

@@ -14,12 +14,16 @@ export type WorkerBenchRunOptions = Omit<BenchRunOptions, 'dispatcher'>;
 
 type Reply = { readonly ok: true; readonly result: BenchRunResult } | { readonly ok: false; readonly error: string };
 
+/** Node flags a worker refuses (process-wide ones) are left out of what it inherits. */
+const PROCESS_WIDE_FLAG = /^--(?:expose[-_]gc|cpu-prof|heap-prof|prof(?:$|=|-))/;
+
 /** Runs {@link runBenchScheduler} on a new worker thread; rejects if it throws or the worker dies. */
 export function runBenchSchedulerInWorker(options: WorkerBenchRunOptions): Promise<BenchRunResult> {
+  const execArgv = process.execArgv.filter((flag) => !PROCESS_WIDE_FLAG.test(flag));
   return new Promise((resolve, reject) => {
     const worker = __filename.endsWith('.ts')
-      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: options, execArgv: process.execArgv })
-      : new Worker(__filename, { workerData: options, execArgv: process.execArgv });
+      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: options, execArgv })
+      : new Worker(__filename, { workerData: options, execArgv });
     let settled = false;
     worker.once('message', (reply: Reply) => {
       settled = true;

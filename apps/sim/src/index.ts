@@ -18,3 +18,5 @@ export { runBenchSchedulerInWorker, type WorkerBenchRunOptions } from './bench-w
 export { runBenchScheduler, LAUNCH_MODES, type BenchRunOptions, type BenchRunResult, type LaunchMode } from './bench-scheduler';
 export { MasterProcess, MASTER_BIN, REPO_ROOT, procStatusKiB, type MasterProcessOptions } from './master-process';
 export { TokenBucket, percentiles, type Percentiles } from './stats';
+export { CallPoster, type CallPosterOptions, type PostResponse } from './call-poster';
+export { SplitDispatcher, type SplitDispatcherOptions } from './split-dispatcher';

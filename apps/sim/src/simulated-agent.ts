@@ -3,9 +3,10 @@
  * protobuf event stream, PONG, STATUS_UPDATE calls batched per tick, re-registration with backoff) wired to an
  * {@link InstantExecutor} instead of containers. Thousands of them share one process and one undici dispatcher.
  */
-import { MasterLink, type LinkLogger } from '@mesos-ts/agent';
-import { internal, type AgentInfo, type Attribute, type Resource } from '@mesos-ts/proto';
+import { AGENT_ENDPOINT_PATH, MasterLink, type LinkLogger } from '@mesos-ts/agent';
+import { encodeProtobuf, internal, type AgentInfo, type Attribute, type Resource } from '@mesos-ts/proto';
 import type { Dispatcher } from 'undici';
+import type { CallPoster } from './call-poster';
 import { InstantExecutor, type TaskBehaviour } from './instant-executor';
 
 /** Options of {@link SimulatedAgent}. */
@@ -32,11 +33,19 @@ export interface SimulatedAgentOptions {
    * tick, each queued behind the previous one.
    */
   readonly updateBatching?: 'coalesce' | 'per-tick';
+  /**
+   * With `coalesce`: sends the STATUS_UPDATE calls through this shared client (the same request MasterLink
+   * makes, without undici's per-request cost); a call it cannot deliver with a 202 goes again through
+   * MasterLink, which handles a stale session. Default: MasterLink.
+   */
+  readonly poster?: CallPoster;
   /** Called once per session, when REGISTERED arrives. */
   readonly onRegistered?: (agent: SimulatedAgent) => void;
   /** Called when a registered session ends (the link re-registers by itself). */
   readonly onDisconnected?: (agent: SimulatedAgent, reason: string) => void;
 }
+
+const PROTOBUF = 'application/x-protobuf';
 
 /** See the module comment. */
 export class SimulatedAgent {
@@ -53,10 +62,12 @@ export class SimulatedAgent {
   #queued: internal.StatusUpdate[] = [];
   #inFlight = false;
   #flushScheduled = false;
+  readonly #poster: CallPoster | undefined;
 
   constructor(options: SimulatedAgentOptions) {
     this.hostname = options.hostname;
     this.pid = `slave(1)@${options.ip ?? '127.0.0.1'}:${options.port}`;
+    this.#poster = options.poster;
     const agentInfo: AgentInfo = { hostname: options.hostname, port: options.port, resources: [...options.resources], attributes: [...(options.attributes ?? [])] };
     const warn = (message: string): void => options.logger?.warn(message, { agent: options.hostname });
     this.executor = new InstantExecutor({
@@ -129,11 +140,28 @@ export class SimulatedAgent {
     if (!this.link.connected) return;
     this.#inFlight = true;
     this.statusUpdateCalls++;
-    void this.link.send({ type: internal.AgentCall_Type.STATUS_UPDATE, statusUpdates: { updates } }).then((result) => {
+    const call: internal.AgentCall = { type: internal.AgentCall_Type.STATUS_UPDATE, statusUpdates: { updates } };
+    void this.#send(call).then((ok) => {
       this.#inFlight = false;
-      if (!result.ok) this.failedCalls++;
+      if (!ok) this.failedCalls++;
       if (this.#queued.length > 0) this.#flush();
     });
+  }
+
+  /** Sends a call through the poster when there is one (falling back to MasterLink), else MasterLink. */
+  async #send(call: internal.AgentCall): Promise<boolean> {
+    const streamId = this.link.streamId;
+    const agentId = this.link.agentId;
+    if (this.#poster !== undefined && streamId !== undefined && agentId !== undefined) {
+      try {
+        const body = encodeProtobuf('mesos_ts.internal.AgentCall', { ...call, agentId: { value: agentId } });
+        const response = await this.#poster.post(AGENT_ENDPOINT_PATH, { 'content-type': PROTOBUF, accept: PROTOBUF, 'mesos-stream-id': streamId }, body);
+        if (response.status === 202 || response.status === 200) return true;
+      } catch {
+        // The connection failed: MasterLink tries again below, and reports.
+      }
+    }
+    return (await this.link.send(call)).ok;
   }
 
   /** Closes the session (the master sees a disconnect, not an UNREGISTER) and stops every timer. */

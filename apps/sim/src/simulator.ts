@@ -8,9 +8,11 @@ import { MesosTsError } from '@mesos-ts/errors';
 import type { LinkLogger } from '@mesos-ts/agent';
 import type { Attribute } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
-import { Agent as UndiciAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ExecutorCounters, TaskBehaviour } from './instant-executor';
 import { SimulatedAgent, type SimulatedAgentOptions } from './simulated-agent';
+import { CallPoster } from './call-poster';
+import { SplitDispatcher } from './split-dispatcher';
 
 /** Options of {@link simulateAgents}. */
 export interface SimulationOptions {
@@ -31,10 +33,13 @@ export interface SimulationOptions {
   /** REGISTER calls outstanding at once. Default 200. */
   readonly registerConcurrency?: number;
   /**
-   * Connections for calls (STATUS_UPDATE, PONG, ...) on top of one per agent for its event stream. Default 256.
-   * Ignored when `dispatcher` is given.
+   * Connections for the coalesced STATUS_UPDATE calls (see {@link CallPoster}), and for MasterLink's other calls
+   * (PONG, EXECUTOR_EXITED, ...) on top of one per agent for its event stream unless `dispatcher` is given.
+   * Default 64.
    */
   readonly callConnections?: number;
+  /** Calls in flight per call connection (HTTP/1.1 pipelining; see {@link SplitDispatcher}). Default 8. */
+  readonly pipelining?: number;
   /** An undici dispatcher to use instead of the simulation's own (which it closes on stop). */
   readonly dispatcher?: Dispatcher;
   readonly logger?: LinkLogger;
@@ -87,9 +92,10 @@ export function simulateAgents(options: SimulationOptions): AgentSimulation {
   const ownDispatcher =
     options.dispatcher === undefined
       ? // Every agent's event stream holds a connection for good; calls need connections of their own beside them.
-        new UndiciAgent({ connections: options.count + (options.callConnections ?? 256), keepAliveTimeout: 30_000 })
+        new SplitDispatcher({ streamConnections: options.count, callConnections: options.callConnections ?? 64, pipelining: options.pipelining ?? 8 })
       : undefined;
   const dispatcher = options.dispatcher ?? ownDispatcher!;
+  const poster = new CallPoster(options.master, { connections: options.callConnections ?? 64, pipelining: options.pipelining ?? 8 });
 
   let registeredOnce = 0;
   let disconnects = 0;
@@ -118,6 +124,7 @@ export function simulateAgents(options: SimulationOptions): AgentSimulation {
         port: basePort + (i % 40_000),
         resources,
         dispatcher,
+        poster,
         ...(options.attributes === undefined ? {} : { attributes: options.attributes }),
         ...(options.behaviour === undefined ? {} : { behaviour: options.behaviour }),
         ...(options.updateBatching === undefined ? {} : { updateBatching: options.updateBatching }),
@@ -187,6 +194,7 @@ export function simulateAgents(options: SimulationOptions): AgentSimulation {
       stopping ??= (async () => {
         stopped = true;
         await Promise.all(agents.map((agent) => agent.stop()));
+        poster.close();
         await ownDispatcher?.close().catch(() => undefined);
       })();
       return stopping;

@@ -167,7 +167,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3
 
 export function decodeBase64(text: string): Uint8Array {
   if (!BASE64.test(text)) throw new CodecFailure(`invalid base64 in bytes field: ${describe(text)}`);
-  return new Uint8Array(Buffer.from(text, 'base64'));
+  // A Buffer, as the generated types (ts-proto, env=node) promise for bytes fields.
+  return Buffer.from(text, 'base64');
 }
 
 export function encodeBase64(bytes: Uint8Array): string {
