@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { AllocatorDriver } from '@mesos-ts/allocator/driver';
 import type { OfferFilters } from '@mesos-ts/allocator';
 import { OfferManager, type AgentDescription, type OfferMap, type OutstandingOffer } from '@mesos-ts/offer-manager';
-import { TaskState, internal, scheduler, type ExecutorInfo, type MasterInfo, type Task, type TaskInfo, type TaskStatus } from '@mesos-ts/proto';
+import { TaskState, internal, scheduler, type ExecutorInfo, type MasterInfo, type Task, type TaskInfo, type TaskStatus, type URL as ProtoURL } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 import type { Logger } from 'pino';
 import type { MasterFlags } from './flags';
@@ -82,6 +82,10 @@ const TERMINAL_COUNTER: Partial<Record<TaskState, keyof MasterCounters>> = {
 
 /** `setTimeout` caps delays at 2^31-1 ms; longer ones (a failover timeout of weeks) are chained. */
 const MAX_DELAY = 2_147_483_647;
+
+/** Each agent's URL as offers show it, made once per address (see `describeAgent`). */
+const agentUrls = new WeakMap<Agent, ProtoURL>();
+const NO_EXECUTOR_IDS: readonly string[] = Object.freeze([]);
 
 /** The master's state and shared operations. */
 export class MasterCore {
@@ -250,11 +254,19 @@ export class MasterCore {
     const agent = this.agents.get(agentId);
     if (agent === undefined) return undefined;
     const hostname = agent.info.hostname ?? '';
+    // One URL object per agent address, shared by its offers (they are never mutated): an allocation run after
+    // filters expire makes hundreds of offers, and fewer short-lived objects there mean fewer scavenges mid-run.
+    let url = agentUrls.get(agent);
+    if (url === undefined || url.address?.hostname !== hostname || url.address.ip !== agent.ip || url.address.port !== agent.port) {
+      url = { scheme: 'http', address: { hostname, ip: agent.ip, port: agent.port }, path: '/slave(1)' };
+      agentUrls.set(agent, url);
+    }
+    const executors = agent.executors.get(frameworkId);
     const description: AgentDescription = {
       hostname,
       attributes: agent.info.attributes ?? [],
-      url: { scheme: 'http', address: { hostname, ip: agent.ip, port: agent.port }, path: '/slave(1)' },
-      executorIds: [...(agent.executors.get(frameworkId)?.keys() ?? [])],
+      url,
+      executorIds: executors === undefined || executors.size === 0 ? NO_EXECUTOR_IDS : [...executors.keys()],
       active: agent.active && agent.connected,
       ...(agent.info.domain === undefined ? {} : { domain: agent.info.domain }),
     };

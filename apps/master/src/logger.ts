@@ -29,6 +29,11 @@ export function createLogger(flags: Pick<MasterFlags, 'logging_level' | 'log_dir
       }
     }
   });
+  const options = { level, base: { name: 'mesos-master', pid: process.pid } };
+  // One destination (no --log_dir, the usual case) needs no multistream: it costs a dispatch per line, and the
+  // master logs a few lines per task.
+  const [only] = destinations;
+  if (destinations.length === 1 && only !== undefined) return pino(options, only);
   const streams: pino.StreamEntry[] = destinations.map((stream) => ({ level, stream }));
-  return pino({ level, base: { name: 'mesos-master', pid: process.pid } }, pino.multistream(streams));
+  return pino(options, pino.multistream(streams));
 }

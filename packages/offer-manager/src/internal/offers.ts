@@ -41,7 +41,14 @@ export function buildOffer(id: string, frameworkId: string, agentId: string, rol
 export function offerForFramework(offer: Offer, resources: Resources, format: FrameworkOfferFormat): Offer {
   const multiRole = format.multiRole ?? true;
   const refinement = format.reservationRefinement ?? true;
-  const ephemeral = !resources.byName('ephemeral_ports').isEmpty();
+  // A scan, not `byName(...)`: this runs for every offer made, and byName builds a Resources to throw away.
+  let ephemeral = false;
+  for (const entry of resources) {
+    if (entry.name === 'ephemeral_ports') {
+      ephemeral = true;
+      break;
+    }
+  }
   if (multiRole && refinement && !ephemeral) return { ...offer };
 
   const shown = ephemeral ? resources.filter((e) => e.name !== 'ephemeral_ports') : resources;
