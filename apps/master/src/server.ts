@@ -11,6 +11,7 @@ import type { AllocatorDriver } from '@mesos-ts/allocator/driver';
 import { writeResponse } from '@mesos-ts/http-api';
 import { handleAgentRequest } from './agent-api';
 import type { MasterCore } from './core';
+import { explanationJson } from './explain';
 import { flagsModel, type MasterFlags } from './flags';
 import { handleSchedulerRequest } from './scheduler-api';
 import { masterMetrics, stateJson } from './state';
@@ -43,6 +44,12 @@ export function jsonResponse(value: unknown, jsonp: string | null): Response {
     headers: { 'Content-Type': jsonp === null ? 'application/json' : 'text/javascript', 'Content-Length': String(body.byteLength) },
     body,
   };
+}
+
+/** A plain-text answer, e.g. a 400 that names the bad parameter. */
+function plainText(status: number, text: string): Response {
+  const body = Buffer.from(text, 'utf8');
+  return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.byteLength) }, body };
 }
 
 function empty(status: number): Response {
@@ -86,6 +93,15 @@ export function masterRoutes(options: MasterServerOptions): ReadonlyMap<string, 
     const state: Handler = (q) => jsonResponse(stateJson(core, version), q.get('jsonp'));
     routes.set('/state', state);
     routes.set('/master/state', state);
+    const explain: Handler = (q) => {
+      const frameworkId = q.get('framework_id');
+      if (frameworkId === null || frameworkId === '') return plainText(400, "Missing 'framework_id' query parameter");
+      if (!core.frameworks.has(frameworkId)) return plainText(404, `Framework '${frameworkId}' is not known to this master`);
+      const role = q.get('role');
+      const explanation = options.driver.allocator.explain(frameworkId, role === null || role === '' ? undefined : role);
+      return jsonResponse(explanationJson(explanation, Date.now()), q.get('jsonp'));
+    };
+    routes.set('/master/allocation/explain', explain);
   }
   return routes;
 }
