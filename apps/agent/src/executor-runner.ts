@@ -9,7 +9,7 @@ import type { ContainerConfig, ContainerTermination, Containerizer } from '@meso
 import { MesosTsError, err } from '@mesos-ts/errors';
 import { formatDuration } from '@mesos-ts/flags';
 import { ExecutorInfo_Type, TaskState, TaskStatus_Reason, executor as executorApi } from '@mesos-ts/proto';
-import { defaultExecutorCommand, executorEnvironment, shutdownGracePeriodMs } from './executor-setup';
+import { defaultExecutorCommand, executorEnvironment, shutdownGracePeriodMs, unsupportedContainer } from './executor-setup';
 import type { Logger } from './log';
 import type { ExecutorRecord, FrameworkRecord } from './records';
 
@@ -62,7 +62,10 @@ export class ExecutorRunner {
     executor.registrationTimer.unref();
 
     let failure: string;
-    if (command === undefined) {
+    const unsupported = unsupportedContainer(info, [...executor.queuedTasks.values()]);
+    if (unsupported !== undefined) {
+      failure = unsupported;
+    } else if (command === undefined) {
       failure = "ExecutorInfo has no 'command' (required unless its type is DEFAULT)";
     } else {
       const config: ContainerConfig = {

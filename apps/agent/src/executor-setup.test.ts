@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import type { TaskInfo } from '@mesos-ts/proto';
-import { commandExecutorInfo, commandExecutorName, containerResources, defaultExecutorCommand, defaultLauncherDir, executorEnvironment, executorUser } from './executor-setup';
+import { ContainerInfo_Type, Image_Type, type ContainerInfo, type ExecutorInfo, type TaskInfo } from '@mesos-ts/proto';
+import { commandExecutorInfo, commandExecutorName, containerResources, defaultExecutorCommand, defaultLauncherDir, executorEnvironment, executorUser, unsupportedContainer } from './executor-setup';
 
 const task = (overrides: Partial<TaskInfo> = {}): TaskInfo => ({
   name: 'n',
@@ -94,5 +94,22 @@ describe('executor environment and user', () => {
 
   it('finds the executors in @mesos-ts/executor\'s dist by default', () => {
     expect(defaultLauncherDir()).toBe(path.resolve(__dirname, '../../executor/dist'));
+  });
+});
+
+describe('unsupportedContainer', () => {
+  const executor = (container?: ContainerInfo): ExecutorInfo => ({ executorId: { value: 'e' }, ...(container === undefined ? {} : { container }) });
+  const task = (id: string, container?: ContainerInfo): TaskInfo => ({ name: id, taskId: { value: id }, agentId: { value: 'a' }, ...(container === undefined ? {} : { container }) });
+  const image: ContainerInfo = { type: ContainerInfo_Type.MESOS, mesos: { image: { type: Image_Type.DOCKER, docker: { name: 'busybox' } } } };
+
+  it('accepts host processes: no container, or a MESOS container without an image', () => {
+    expect(unsupportedContainer(executor(), [task('t')])).toBeUndefined();
+    expect(unsupportedContainer(executor({ type: ContainerInfo_Type.MESOS }), [task('t', { type: ContainerInfo_Type.MESOS })])).toBeUndefined();
+  });
+
+  it('refuses images and DOCKER containers, naming the executor or task that asks for them', () => {
+    expect(unsupportedContainer(executor(image), [])).toMatch(/^Executor 'e' asks for a container image/);
+    expect(unsupportedContainer(executor(), [task('ok'), task('img', image)])).toMatch(/^Task 'img' asks for a container image/);
+    expect(unsupportedContainer(executor({ type: ContainerInfo_Type.DOCKER, docker: { image: 'busybox' } }), [])).toMatch(/DOCKER container.*no Docker containerizer/);
   });
 });

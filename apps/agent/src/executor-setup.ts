@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { formatDuration, formatDurationNanos } from '@mesos-ts/flags';
-import type { CommandInfo, ExecutorInfo, FrameworkInfo, Resource, TaskInfo } from '@mesos-ts/proto';
+import { ContainerInfo_Type, type CommandInfo, type ContainerInfo, type ExecutorInfo, type FrameworkInfo, type Resource, type TaskInfo } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 
 /** File names of the executors in `--launcher_dir` (Mesos's MESOS_EXECUTOR / MESOS_DEFAULT_EXECUTOR, as JS). */
@@ -179,4 +179,30 @@ export function executorEnvironment(input: ExecutorEnvironmentInput): Record<str
     env['MESOS_SUBSCRIPTION_BACKOFF_MAX'] = formatDuration(EXECUTOR_REREGISTRATION_TIMEOUT_MS);
   }
   return env;
+}
+
+/**
+ * Why a container cannot be run by this agent, or `undefined`. The posix containerizer runs processes on the host:
+ * a container image (`ContainerInfo.mesos.image`, for the executor or any of its tasks) or a DOCKER container would
+ * silently run on the host instead, so such launches fail, with REASON_CONTAINER_LAUNCH_FAILED, as Mesos fails a
+ * launch that none of its containerizers can serve.
+ */
+export function unsupportedContainer(executor: ExecutorInfo, tasks: readonly TaskInfo[]): string | undefined {
+  const check = (container: ContainerInfo | undefined, what: string): string | undefined => {
+    if (container === undefined) return undefined;
+    if (container.type === ContainerInfo_Type.DOCKER) {
+      return `${what} asks for a DOCKER container, and this agent has no Docker containerizer yet (--containerizers=mesos)`;
+    }
+    if (container.mesos?.image !== undefined) {
+      return `${what} asks for a container image, and this agent cannot provision images yet; it runs processes on the host only`;
+    }
+    return undefined;
+  };
+  const executorProblem = check(executor.container, `Executor '${executor.executorId?.value ?? ''}'`);
+  if (executorProblem !== undefined) return executorProblem;
+  for (const task of tasks) {
+    const problem = check(task.container, `Task '${task.taskId?.value ?? ''}'`);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }

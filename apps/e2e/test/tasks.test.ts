@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TaskState, type Offer } from '@mesos-ts/proto';
+import { ContainerInfo_Type, Image_Type, TaskState, TaskStatus_Reason, type Offer } from '@mesos-ts/proto';
 import { startCluster, eventually, type Cluster } from '../src/cluster';
 import { TestScheduler, commandTask, stateName } from '../src/scheduler';
 
@@ -77,6 +77,22 @@ describe('command tasks end to end', () => {
       await framework.waitForState('ok', TaskState.TASK_FINISHED);
       const failed = await framework.waitForState('bad', TaskState.TASK_FAILED);
       expect(failed.message).toMatch(/exited with status 3/);
+    } finally {
+      await framework.close();
+    }
+  });
+
+  it('fails a task that asks for a container image instead of running it on the host (no provisioner yet)', async () => {
+    const framework = new TestScheduler({ masterUrl: cluster.masterUrl, framework: { name: 'image' } });
+    try {
+      await framework.subscribe();
+      const [offer] = await framework.takeOffers();
+      const container = { type: ContainerInfo_Type.MESOS, mesos: { image: { type: Image_Type.DOCKER, docker: { name: 'busybox' } } } };
+      await framework.launch(offer!, [commandTask(offer!, 'imaged', 'echo from the image', 0.1, 32, { container })]);
+      const failed = await framework.waitForTerminal('imaged');
+      expect(failed.state).toBe(TaskState.TASK_FAILED);
+      expect(failed.reason).toBe(TaskStatus_Reason.REASON_CONTAINER_LAUNCH_FAILED);
+      expect(failed.message).toMatch(/container image/);
     } finally {
       await framework.close();
     }
