@@ -13,6 +13,7 @@ export { createLogger } from './logger';
 export { packIp, startMaster, type RunningMaster, type StartMasterOptions } from './master';
 export { DEFAULT_HEARTBEAT_INTERVAL_MS, MasterCore, type MasterCoreOptions, type MasterCounters } from './core';
 export type { Agent, Framework, FrameworkConnectionState, TaskRecord, ExecutorRecord, UnreachableAgent } from './model';
-export { MESOS_VERSION, masterMetrics, resourcesJson, stateJson } from './state';
+export { masterMetrics, resourcesJson, stateJson } from './state';
+export { MESOS_VERSION } from './version';
 export { createMasterServer, jsonResponse, masterRoutes, metricsSnapshot, type MasterServerOptions } from './server';
 export { versionInfo, type VersionInfo } from './version';

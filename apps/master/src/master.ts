@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { MasterCore } from './core';
 import type { MasterFlags } from './flags';
 import { createMasterServer } from './server';
-import { MESOS_VERSION } from './state';
+import { MESOS_VERSION } from './version';
 
 export interface RunningMaster {
   readonly driver: AllocatorDriver;

@@ -8,10 +8,8 @@ import { Resources } from '@mesos-ts/resources';
 import type { MasterCore } from './core';
 import { flagsModel } from './flags';
 import { agentExecutors, agentTasks, frameworkUsedByAgent, isTerminalOrUnreachable, usedResources, type Agent, type ExecutorRecord, type Framework, type TaskRecord } from './model';
-import type { VersionInfo } from './version';
+import { MESOS_VERSION, type VersionInfo } from './version';
 
-/** The Mesos version this master implements, reported in MasterInfo and `/master/state`. */
-export const MESOS_VERSION = '1.11.0';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };

@@ -15,7 +15,7 @@ export interface VersionInfo {
 }
 
 /** The Mesos release whose wire formats and semantics mesos-ts follows; what `/version` and MasterInfo report. */
-export const COMPATIBLE_MESOS_VERSION = '1.11.0';
+export const MESOS_VERSION = '1.11.0';
 
 /**
  * Build facts are stamped into the bundle by tsup (`env` in tsup.config.ts); run from sources (tsx, jest) they
@@ -39,7 +39,7 @@ export function versionInfo(): VersionInfo {
     build_time: buildTime,
     build_user: user,
     ...(sha ? { git_sha: sha } : {}),
-    version: COMPATIBLE_MESOS_VERSION,
+    version: MESOS_VERSION,
     mesos_ts_version: pkg.version,
   };
 }
