@@ -116,6 +116,7 @@ export function registerAgent(core: MasterCore, session: AgentSession, call: int
   core.counters.slave_registrations++;
   core.guard('addAgent', () => core.allocator.addAgent(agent.id, agent.info, agent.total, new Map(), { capabilities: allocatorCapabilities(agent) }));
   core.log.info({ agentId: agent.id, pid, hostname: agent.info.hostname }, `Registered agent ${agent.id} at ${pid} (${agent.info.hostname ?? ''}) with ${agent.total.toString()}`);
+  core.changes.emit({ kind: 'agent_added', agent });
   core.sendToAgent(agent, registered(core, agent));
   startPings(core, agent);
 }
@@ -167,6 +168,7 @@ export function reregisterAgent(core: MasterCore, session: AgentSession, agentId
       core.guard('activateAgent', () => core.allocator.activateAgent(agentId));
     }
     core.log.info({ agentId, pid }, `Re-registered agent ${agentId} at ${pid}`);
+    core.changes.emit({ kind: 'agent_updated', agent: known });
     core.sendToAgent(known, registered(core, known, unknownFrameworks));
     reconcileKnownAgent(core, known, tasks, call.executors ?? []);
     for (const id of frameworks.keys()) {
@@ -182,6 +184,7 @@ export function reregisterAgent(core: MasterCore, session: AgentSession, agentId
   agent.reregisteredTime = agent.registeredTime;
   core.agents.set(agentId, agent);
   attachSession(core, agent, session);
+  core.changes.emit({ kind: 'agent_added', agent });
   const completed = (id: string): boolean => core.completedFrameworks.has(id);
 
   for (const executor of call.executors ?? []) {
@@ -285,6 +288,7 @@ export function disconnected(core: MasterCore, agentId: string, streamId: string
   agent.active = false;
   core.guard('deactivateAgent', () => core.allocator.deactivateAgent(agentId));
   core.rescind(core.offers.rescindAgent(agentId));
+  core.changes.emit({ kind: 'agent_updated', agent });
 }
 
 // ------------------------------------------------------------------------------------------------ pings
@@ -339,7 +343,7 @@ export function markUnreachable(core: MasterCore, agent: Agent, why: string): vo
   core.unreachable.set(agent.id, { info: agent.info, time });
   core.counters.slave_unreachable_completed++;
   core.counters.slave_removals++;
-  takeOut(core, agent, (framework) =>
+  takeOut(core, agent, 'unreachable', (framework) =>
     framework?.capabilities.partitionAware === true
       ? { state: TaskState.TASK_UNREACHABLE, reason: TaskStatus_Reason.REASON_AGENT_REMOVED, message: why, unreachableTime: time, unreachable: true }
       : { state: TaskState.TASK_LOST, reason: TaskStatus_Reason.REASON_AGENT_REMOVED, message: why, unreachableTime: time, unreachable: true },
@@ -351,7 +355,7 @@ export function removeAgent(core: MasterCore, agent: Agent, cause: string): void
   core.log.info({ agentId: agent.id }, `Removing agent ${agent.id}: ${cause}`);
   core.counters.slave_removals++;
   const message = `Agent ${agent.info.hostname ?? ''} removed: ${cause}`;
-  takeOut(core, agent, () => ({ state: TaskState.TASK_LOST, reason: TaskStatus_Reason.REASON_AGENT_REMOVED, message, unreachableTime: undefined, unreachable: false }));
+  takeOut(core, agent, 'removed', () => ({ state: TaskState.TASK_LOST, reason: TaskStatus_Reason.REASON_AGENT_REMOVED, message, unreachableTime: undefined, unreachable: false }));
 }
 
 interface TaskFate {
@@ -362,7 +366,7 @@ interface TaskFate {
   readonly unreachable: boolean;
 }
 
-function takeOut(core: MasterCore, agent: Agent, fate: (framework: ReturnType<MasterCore['frameworks']['get']>) => TaskFate): void {
+function takeOut(core: MasterCore, agent: Agent, why: 'removed' | 'unreachable' | 'gone', fate: (framework: ReturnType<MasterCore['frameworks']['get']>) => TaskFate): void {
   // The allocator first, so that nothing recovered below is offered again.
   core.guard('removeAgent', () => core.allocator.removeAgent(agent.id));
   for (const [frameworkId, byTask] of [...agent.tasks]) {
@@ -393,6 +397,7 @@ function takeOut(core: MasterCore, agent: Agent, fate: (framework: ReturnType<Ma
   agent.connected = false;
   agent.active = false;
   session?.stream.close();
+  core.changes.emit({ kind: 'agent_removed', agent, why });
   // Mesos's `sendSlaveLost`: every connected framework hears of it.
   for (const framework of core.frameworks.values()) {
     if (framework.state === 'connected') core.sendToFramework(framework, { type: scheduler.Event_Type.FAILURE, failure: { agentId: { value: agent.id } } });

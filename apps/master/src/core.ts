@@ -15,6 +15,7 @@ import { OfferManager, type AgentDescription, type OfferMap, type OutstandingOff
 import { TaskState, internal, scheduler, type ExecutorInfo, type MasterInfo, type Task, type TaskInfo, type TaskStatus, type URL as ProtoURL } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 import type { Logger } from 'pino';
+import { MasterChanges } from './events';
 import type { MasterFlags } from './flags';
 import {
   isTerminalOrUnreachable,
@@ -128,6 +129,8 @@ export class MasterCore {
   };
   /** Seconds since the epoch. */
   readonly startTime = nowSeconds();
+  /** Every change to frameworks, agents and tasks, as it happens (events.ts). */
+  readonly changes = new MasterChanges((err, change) => this.log.error({ err, change: change.kind }, 'A change listener failed'));
   private nextFrameworkId = 0;
   private nextAgentId = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -365,6 +368,7 @@ export class MasterCore {
       if (byTask === undefined) agent.tasks.set(record.frameworkId, (byTask = new Map()));
       byTask.set(record.taskId, record);
     }
+    this.changes.emit({ kind: 'task_added', task: record });
     return record;
   }
 
@@ -402,6 +406,7 @@ export class MasterCore {
     const task = record.task;
     const updateState = latestState ?? status.state ?? TaskState.TASK_STAGING;
     const transitioned = !isTerminalOrUnreachable(task.state) && isTerminalOrUnreachable(updateState);
+    const before = task.state;
     if (!isTerminalState(task.state)) task.state = updateState;
     const statuses = (task.statuses ??= []);
     // One entry per state: a repeated state replaces the previous one. The data is dropped (it can be large).
@@ -414,6 +419,7 @@ export class MasterCore {
       const counter = status.state === undefined ? undefined : TERMINAL_COUNTER[status.state];
       if (counter !== undefined) this.counters[counter]++;
     }
+    this.changes.emit({ kind: 'task_updated', task: record, status, state: task.state ?? updateState, stateChanged: before !== task.state });
   }
 
   /**
@@ -442,6 +448,7 @@ export class MasterCore {
     }
     const agent = this.agents.get(record.agentId);
     if (agent !== undefined) deleteNested(agent.tasks, record.frameworkId, record.taskId);
+    this.changes.emit({ kind: 'task_removed', task: record });
   }
 
   /**

@@ -47,6 +47,7 @@ export function subscribe(core: MasterCore, connection: SchedulerConnection, cal
     attach(core, framework, connection);
     core.guard('addFramework', () => core.allocator.addFramework(frameworkId, framework.info, new Map(), true, suppressed));
     core.log.info({ frameworkId, name: info.name }, `Subscribed framework ${frameworkId} (${info.name ?? ''})`);
+    core.changes.emit({ kind: 'framework_added', framework });
     sendSubscribed(core, framework);
     return;
   }
@@ -68,6 +69,7 @@ export function subscribe(core: MasterCore, connection: SchedulerConnection, cal
     core.guard('activateFramework', () => core.allocator.activateFramework(framework.id));
     sendSubscribed(core, framework);
   }
+  core.changes.emit({ kind: 'framework_updated', framework });
   sendFrameworkUpdates(core, framework);
 }
 
@@ -129,6 +131,7 @@ export function exited(core: MasterCore, frameworkId: string, streamId: string):
     core.log.info({ frameworkId }, `Framework failover timeout, removing framework ${frameworkId}`);
     removeFramework(core, current);
   });
+  core.changes.emit({ kind: 'framework_updated', framework });
 }
 
 /** Mesos's `deactivate(Framework*)`: no more offers; its offers are rescinded (or silently discarded). */
@@ -185,6 +188,7 @@ export function removeFramework(core: MasterCore, framework: Framework): void {
   framework.unregisteredTime = nowSeconds();
   core.guard('removeFramework', () => core.allocator.removeFramework(framework.id));
   core.archiveFramework(framework);
+  core.changes.emit({ kind: 'framework_removed', framework });
 }
 
 /**
@@ -226,6 +230,7 @@ export function updateFrameworkCall(core: MasterCore, framework: Framework, call
   const changed = !sameInfo(framework.info, { ...info, id: { value: framework.id } });
   updateFramework(core, framework, info, suppressed, call.offerConstraints);
   if (changed) sendFrameworkUpdates(core, framework);
+  core.changes.emit({ kind: 'framework_updated', framework });
   return { status: 200 };
 }
 
@@ -254,5 +259,6 @@ export function recoverFramework(core: MasterCore, info: FrameworkInfo): Framewo
   }
   core.log.info({ frameworkId: framework.id }, `Recovering framework ${framework.id}`);
   core.guard('addFramework', () => core.allocator.addFramework(framework.id, info, frameworkUsedByAgent(framework), false));
+  core.changes.emit({ kind: 'framework_added', framework });
   return framework;
 }

@@ -188,6 +188,7 @@ export function accept(core: MasterCore, framework: Framework, call: scheduler.C
       // ApplyOperationMessage; the mesos-ts protocol has no such event, see README).
       target.total = target.total.minus(op.consumed.unallocate()).plus(op.converted.unallocate());
       core.log.info({ frameworkId: framework.id, agentId: target.id }, `Applied ${T[op.type]} operation on agent ${target.id}`);
+      core.changes.emit({ kind: 'agent_updated', agent: target });
     }
   }
 

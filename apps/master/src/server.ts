@@ -137,11 +137,14 @@ export function handleRequest(routes: ReadonlyMap<string, Handler>, req: Incomin
   writeResponse(res, response);
 }
 
+/** An endpoint that reads the request body itself (POSTs and streams). It answers through `res`. */
+export type BodyHandler = (core: MasterCore, req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
 /** The streaming and POST endpoints, path -> handler (they read the body themselves). */
-const API_PATHS: Readonly<Record<string, 'scheduler' | 'agent'>> = {
-  '/api/v1/scheduler': 'scheduler',
-  '/master/api/v1/scheduler': 'scheduler',
-  '/master/internal/agent': 'agent',
+const API_PATHS: Readonly<Record<string, BodyHandler>> = {
+  '/api/v1/scheduler': handleSchedulerRequest,
+  '/master/api/v1/scheduler': handleSchedulerRequest,
+  '/master/internal/agent': handleAgentRequest,
 };
 
 /** Creates (does not start) the master's HTTP server. */
@@ -152,7 +155,7 @@ export function createMasterServer(options: MasterServerOptions): Server {
     const path = new URL(req.url ?? '/', 'http://master').pathname.replace(/(.)\/$/, '$1');
     const api = core === undefined ? undefined : API_PATHS[path];
     if (core !== undefined && api !== undefined) {
-      const handled = api === 'scheduler' ? handleSchedulerRequest(core, req, res) : handleAgentRequest(core, req, res);
+      const handled = api(core, req, res);
       handled.catch((e: unknown) => {
         core.log.error({ err: e, path }, 'Request handler failed');
         if (!res.headersSent) writeResponse(res, { status: 500, headers: { 'Content-Length': '0' }, body: new Uint8Array() });
