@@ -366,8 +366,11 @@ import type {
   AgentCall_Register as mesos_ts_internal_AgentCall_Register,
   AgentCall_Reregister as mesos_ts_internal_AgentCall_Reregister,
   AgentCall_StatusUpdates as mesos_ts_internal_AgentCall_StatusUpdates,
+  AgentCall_UpdateOperationStatus as mesos_ts_internal_AgentCall_UpdateOperationStatus,
   AgentEvent as mesos_ts_internal_AgentEvent,
   AgentEvent_Acknowledge as mesos_ts_internal_AgentEvent_Acknowledge,
+  AgentEvent_ApplyOperation as mesos_ts_internal_AgentEvent_ApplyOperation,
+  AgentEvent_Drain as mesos_ts_internal_AgentEvent_Drain,
   AgentEvent_FrameworkMessage as mesos_ts_internal_AgentEvent_FrameworkMessage,
   AgentEvent_KillTask as mesos_ts_internal_AgentEvent_KillTask,
   AgentEvent_Ping as mesos_ts_internal_AgentEvent_Ping,
@@ -728,8 +731,11 @@ export interface MessageTypes {
   'mesos_ts.internal.AgentCall.Register': mesos_ts_internal_AgentCall_Register;
   'mesos_ts.internal.AgentCall.Reregister': mesos_ts_internal_AgentCall_Reregister;
   'mesos_ts.internal.AgentCall.StatusUpdates': mesos_ts_internal_AgentCall_StatusUpdates;
+  'mesos_ts.internal.AgentCall.UpdateOperationStatus': mesos_ts_internal_AgentCall_UpdateOperationStatus;
   'mesos_ts.internal.AgentEvent': mesos_ts_internal_AgentEvent;
   'mesos_ts.internal.AgentEvent.Acknowledge': mesos_ts_internal_AgentEvent_Acknowledge;
+  'mesos_ts.internal.AgentEvent.ApplyOperation': mesos_ts_internal_AgentEvent_ApplyOperation;
+  'mesos_ts.internal.AgentEvent.Drain': mesos_ts_internal_AgentEvent_Drain;
   'mesos_ts.internal.AgentEvent.FrameworkMessage': mesos_ts_internal_AgentEvent_FrameworkMessage;
   'mesos_ts.internal.AgentEvent.KillTask': mesos_ts_internal_AgentEvent_KillTask;
   'mesos_ts.internal.AgentEvent.Ping': mesos_ts_internal_AgentEvent_Ping;

@@ -9,12 +9,16 @@ import type {
   AgentID,
   AgentInfo,
   AgentInfo_Capability,
+  DrainConfig,
   ExecutorID,
   ExecutorInfo,
   FrameworkID,
   FrameworkInfo,
   KillPolicy,
   MasterInfo,
+  Offer_Operation,
+  OperationStatus,
+  Resource,
   Task,
   TaskGroupInfo,
   TaskID,
@@ -78,6 +82,7 @@ export interface AgentCall {
   executorExited?: AgentCall_ExecutorExited | undefined;
   pong?: AgentCall_Pong | undefined;
   frameworkMessage?: AgentCall_FrameworkMessage | undefined;
+  updateOperationStatus?: AgentCall_UpdateOperationStatus | undefined;
 }
 
 export enum AgentCall_Type {
@@ -96,6 +101,8 @@ export enum AgentCall_Type {
   FRAMEWORK_MESSAGE = 6,
   /** UNREGISTER - The agent shuts down for good (Mesos's UnregisterSlaveMessage). */
   UNREGISTER = 7,
+  /** UPDATE_OPERATION_STATUS - See UpdateOperationStatus. */
+  UPDATE_OPERATION_STATUS = 8,
 }
 
 /**
@@ -135,7 +142,18 @@ export interface AgentCall_Reregister {
     | ExecutorInfo[]
     | undefined;
   /** Non-terminal tasks and terminal tasks with unacknowledged updates. */
-  tasks?: Task[] | undefined;
+  tasks?:
+    | Task[]
+    | undefined;
+  /**
+   * The reservations and persistent volumes the agent has checkpointed (APPLY_OPERATION), as Mesos's
+   * ReregisterSlaveMessage.checkpointed_resources. Unset from an agent that never had any.
+   */
+  checkpointedResources?:
+    | Resource[]
+    | undefined;
+  /** Set while the agent is draining (DRAIN), as Mesos's ReregisterSlaveMessage.drain_config. */
+  drainConfig?: DrainConfig | undefined;
 }
 
 /** One or more status updates, in the order the agent generated them. */
@@ -154,6 +172,13 @@ export interface AgentCall_ExecutorExited {
 
 export interface AgentCall_Pong {
   pingId?: bigint | undefined;
+}
+
+/** The outcome of an APPLY_OPERATION on the agent (Mesos's UpdateOperationStatusMessage). */
+export interface AgentCall_UpdateOperationStatus {
+  frameworkId?: FrameworkID | undefined;
+  status?: OperationStatus | undefined;
+  operationUuid?: Buffer | undefined;
 }
 
 export interface AgentCall_FrameworkMessage {
@@ -176,6 +201,8 @@ export interface AgentEvent {
   updateFramework?: AgentEvent_UpdateFramework | undefined;
   shutdown?: AgentEvent_Shutdown | undefined;
   shutdownExecutor?: AgentEvent_ShutdownExecutor | undefined;
+  applyOperation?: AgentEvent_ApplyOperation | undefined;
+  drain?: AgentEvent_Drain | undefined;
 }
 
 export enum AgentEvent_Type {
@@ -202,6 +229,10 @@ export enum AgentEvent_Type {
   SHUTDOWN = 10,
   /** SHUTDOWN_EXECUTOR - See ShutdownExecutor. */
   SHUTDOWN_EXECUTOR = 11,
+  /** APPLY_OPERATION - See ApplyOperation. */
+  APPLY_OPERATION = 12,
+  /** DRAIN - See Drain. */
+  DRAIN = 13,
 }
 
 export interface AgentEvent_Registered {
@@ -285,6 +316,33 @@ export interface AgentEvent_Ping {
 
 export interface AgentEvent_UpdateFramework {
   framework?: FrameworkInfo | undefined;
+}
+
+/**
+ * A speculative operation (RESERVE, UNRESERVE, CREATE, DESTROY, GROW_VOLUME, SHRINK_VOLUME) the master has
+ * applied to its view of the agent (Mesos's ApplyOperationMessage). The agent applies it to its checkpointed
+ * resources, creates or removes persistent volume directories, and answers UPDATE_OPERATION_STATUS.
+ */
+export interface AgentEvent_ApplyOperation {
+  /** Unset for operations from the operator API. */
+  frameworkId?: FrameworkID | undefined;
+  operation?: Offer_Operation | undefined;
+  operationUuid?:
+    | Buffer
+    | undefined;
+  /**
+   * The agent's checkpointed resources (reservations and volumes) after the operation, as the master holds
+   * them: the agent checks its own result against it.
+   */
+  checkpointedResources?: Resource[] | undefined;
+}
+
+/**
+ * Start draining (Mesos's DrainSlaveMessage): kill every task with the config's grace period, accept no new
+ * ones, checkpoint the config so a restarted agent keeps draining.
+ */
+export interface AgentEvent_Drain {
+  config?: DrainConfig | undefined;
 }
 
 export interface AgentEvent_Shutdown {
