@@ -9,11 +9,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AllocatorDriver } from '@mesos-ts/allocator/driver';
 import { writeResponse } from '@mesos-ts/http-api';
+import { jsonResponse, methodNotAllowed, plainText, empty, type BodyHandler, type MasterEndpoint, type Response } from './responses';
 import { handleAgentRequest } from './agent-api';
 import type { MasterCore } from './core';
 import { explanationJson } from './explain';
 import { flagsModel, type MasterFlags } from './flags';
+import { filesEndpoints } from './files';
+import { maintenanceEndpoints } from './maintenance';
+import { operatorEndpoints } from './operator';
+import { reservationEndpoints } from './reservations';
 import { handleSchedulerRequest } from './scheduler-api';
+import { stateEndpoints } from './state-endpoints';
+import { webuiEndpoints } from './webui';
 import { masterMetrics, stateJson } from './state';
 import { versionInfo, type VersionInfo } from './version';
 
@@ -28,47 +35,8 @@ export interface MasterServerOptions {
 }
 
 type Handler = (query: URLSearchParams) => Response;
-interface Response {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: Uint8Array;
-}
 
-/** libprocess's `OK(json, jsonp)`: `application/json`, or `text/javascript` wrapped as `cb(json)`. */
-export function jsonResponse(value: unknown, jsonp: string | null): Response {
-  const json = JSON.stringify(value);
-  const text = jsonp === null ? json : `${jsonp}(${json})`;
-  const body = Buffer.from(text, 'utf8');
-  return {
-    status: 200,
-    headers: { 'Content-Type': jsonp === null ? 'application/json' : 'text/javascript', 'Content-Length': String(body.byteLength) },
-    body,
-  };
-}
-
-/** A plain-text answer, e.g. a 400 that names the bad parameter. */
-function plainText(status: number, text: string): Response {
-  const body = Buffer.from(text, 'utf8');
-  return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.byteLength) }, body };
-}
-
-function empty(status: number): Response {
-  return { status, headers: { 'Content-Length': '0' }, body: new Uint8Array() };
-}
-
-/**
- * libprocess's `MethodNotAllowed(allowed, method)`. Note: Mesos answers these read-only endpoints whatever the
- * method (`/flags` checks it only when an authorizer is configured); we refuse everything but GET and HEAD, as
- * the project asks, so that POSTs meant for `/api/v1` are not silently answered.
- */
-function methodNotAllowed(method: string): Response {
-  const body = Buffer.from(`405 Method Not Allowed. Expecting one of { 'GET' }, but received '${method}'.`, 'utf8');
-  return {
-    status: 405,
-    headers: { Allow: 'GET', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.byteLength) },
-    body,
-  };
-}
+export { jsonResponse };
 
 /** The routing table, exposed for tests: path -> handler. */
 export function masterRoutes(options: MasterServerOptions): ReadonlyMap<string, Handler> {
@@ -133,12 +101,9 @@ export function handleRequest(routes: ReadonlyMap<string, Handler>, req: Incomin
   const path = url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
   const handler = routes.get(path);
   const method = req.method ?? '';
-  const response = handler === undefined ? empty(404) : method === 'GET' || method === 'HEAD' ? handler(url.searchParams) : methodNotAllowed(method);
+  const response = handler === undefined ? empty(404) : method === 'GET' || method === 'HEAD' ? handler(url.searchParams) : methodNotAllowed(['GET'], method);
   writeResponse(res, response);
 }
-
-/** An endpoint that reads the request body itself (POSTs and streams). It answers through `res`. */
-export type BodyHandler = (core: MasterCore, req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** The streaming and POST endpoints, path -> handler (they read the body themselves). */
 const API_PATHS: Readonly<Record<string, BodyHandler>> = {
@@ -147,13 +112,51 @@ const API_PATHS: Readonly<Record<string, BodyHandler>> = {
   '/master/internal/agent': handleAgentRequest,
 };
 
+/**
+ * The endpoints feature modules add (operator API, reservations, maintenance, files, state, web UI). Each module
+ * exports its list; they are merged here so that no module edits this file to add a route.
+ */
+const FEATURE_ENDPOINTS: readonly (readonly MasterEndpoint[])[] = [
+  operatorEndpoints,
+  reservationEndpoints,
+  maintenanceEndpoints,
+  filesEndpoints,
+  stateEndpoints,
+  webuiEndpoints,
+];
+
+/** Path -> handler for the body-reading endpoints: the scheduler and agent APIs plus every feature module's. */
+function bodyRoutes(): Map<string, BodyHandler> {
+  const out = new Map<string, BodyHandler>(Object.entries(API_PATHS));
+  for (const list of FEATURE_ENDPOINTS) {
+    for (const endpoint of list) {
+      for (const path of endpoint.paths) {
+        if (out.has(path)) throw new Error(`Endpoint ${path} is defined twice`);
+        out.set(path, endpoint.handle);
+      }
+    }
+  }
+  return out;
+}
+
+/** The handler of the longest `<prefix>/*` route that covers `path`, if any. */
+function prefixRoute(apis: ReadonlyMap<string, BodyHandler>, path: string): BodyHandler | undefined {
+  for (let at = path.lastIndexOf('/'); at >= 0; at = path.lastIndexOf('/', at - 1)) {
+    const handler = apis.get(`${path.slice(0, at)}/*`);
+    if (handler !== undefined) return handler;
+    if (at === 0) break;
+  }
+  return undefined;
+}
+
 /** Creates (does not start) the master's HTTP server. */
 export function createMasterServer(options: MasterServerOptions): Server {
   const routes = masterRoutes(options);
   const core = options.core;
+  const apis = bodyRoutes();
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://master').pathname.replace(/(.)\/$/, '$1');
-    const api = core === undefined ? undefined : API_PATHS[path];
+    const api = core === undefined ? undefined : (apis.get(path) ?? prefixRoute(apis, path));
     if (core !== undefined && api !== undefined) {
       const handled = api(core, req, res);
       handled.catch((e: unknown) => {

@@ -1,0 +1,6 @@
+/** Being built for issue #5: its endpoints and operator API calls. */
+import type { OperatorHandlers } from './operator/handler';
+import type { MasterEndpoint } from './responses';
+
+export const filesEndpoints: readonly MasterEndpoint[] = [];
+export const filesOperatorHandlers: OperatorHandlers = {};
