@@ -156,7 +156,7 @@ export function createMasterServer(options: MasterServerOptions): Server {
   const apis = bodyRoutes();
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://master').pathname.replace(/(.)\/$/, '$1');
-    const api = core === undefined ? undefined : (apis.get(path) ?? prefixRoute(apis, path));
+    const api = core === undefined ? undefined : (apis.get(path) ?? (routes.has(path) ? undefined : prefixRoute(apis, path)));
     if (core !== undefined && api !== undefined) {
       const handled = api(core, req, res);
       handled.catch((e: unknown) => {
