@@ -59,6 +59,8 @@ function newAgent(id: string, info: AgentInfo, pid: string, version: string | un
     reregisteredTime: undefined,
     connected: true,
     active: true,
+    deactivated: false,
+    drain: undefined,
     session: undefined,
     tasks: new Map(),
     executors: new Map(),

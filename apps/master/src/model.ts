@@ -6,11 +6,13 @@
 import type { EventStream } from '@mesos-ts/http-api';
 import {
   AgentInfo_Capability_Type,
+  DrainState,
   FrameworkInfo_Capability_Type,
   TaskState,
   isTerminalState,
   type AgentInfo,
   type AgentInfo_Capability,
+  type DrainConfig,
   type ExecutorInfo,
   type FrameworkInfo,
   type Task,
@@ -178,6 +180,13 @@ export interface Agent {
   reregisteredTime: number | undefined;
   connected: boolean;
   active: boolean;
+  /**
+   * Deactivated by the operator (DEACTIVATE_AGENT) or by DRAIN_AGENT: no offers are made for it until
+   * REACTIVATE_AGENT, even while it is connected (Mesos's `Master::deactivatedSlaves`). `active` is false then too.
+   */
+  deactivated: boolean;
+  /** Set while the agent is draining or drained (Mesos's `Slave::drainInfo`); cleared by REACTIVATE_AGENT. */
+  drain: { state: DrainState; config: DrainConfig } | undefined;
   session: AgentSession | undefined;
   /** Framework ID -> task ID -> task. */
   readonly tasks: Map<string, Map<string, TaskRecord>>;

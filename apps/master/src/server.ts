@@ -21,6 +21,7 @@ import { reservationEndpoints } from './reservations';
 import { handleSchedulerRequest } from './scheduler-api';
 import { stateEndpoints } from './state-endpoints';
 import { webuiEndpoints } from './webui';
+import { metricsSnapshot } from './metrics';
 import { masterMetrics, stateJson } from './state';
 import { versionInfo, type VersionInfo } from './version';
 
@@ -36,7 +37,7 @@ export interface MasterServerOptions {
 
 type Handler = (query: URLSearchParams) => Response;
 
-export { jsonResponse };
+export { jsonResponse, metricsSnapshot };
 
 /** The routing table, exposed for tests: path -> handler. */
 export function masterRoutes(options: MasterServerOptions): ReadonlyMap<string, Handler> {
@@ -72,26 +73,6 @@ export function masterRoutes(options: MasterServerOptions): ReadonlyMap<string, 
     routes.set('/master/allocation/explain', explain);
   }
   return routes;
-}
-
-/** The `/metrics/snapshot` body: the allocator's metrics, its run timings and the master's own. */
-export function metricsSnapshot(driver: AllocatorDriver, uptimeSecs: number, master: Record<string, number> = {}): Record<string, number> {
-  const out: Record<string, number> = { ...master };
-  for (const [name, value] of driver.allocator.metrics()) out[name] = value;
-  const timings = driver.timings();
-  if (timings.count > 0) {
-    // Mesos's `Timer` metric layout: the statistics of a window of recent values.
-    const base = 'allocator/mesos/allocation_run_ms';
-    out[`${base}/count`] = timings.count;
-    out[`${base}/min`] = timings.min;
-    out[`${base}/max`] = timings.max;
-    out[`${base}/p50`] = timings.p50;
-    out[`${base}/p90`] = timings.p90;
-    out[`${base}/p99`] = timings.p99;
-  }
-  out['master/elected'] = 1;
-  out['master/uptime_secs'] = uptimeSecs;
-  return out;
 }
 
 /** Answers one request from the routing table. */
