@@ -4,12 +4,13 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import { PosixContainerizer, type Containerizer, type ContainerizerLogger } from '@mesos-ts/containerizer';
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
-import type { AgentInfo, Attribute } from '@mesos-ts/proto';
+import { Files } from '@mesos-ts/files';
+import { AgentInfo_Capability_Type, type AgentInfo, type Attribute } from '@mesos-ts/proto';
 import type { Resources } from '@mesos-ts/resources';
 import type { Dispatcher } from 'undici';
 import { AgentCore } from './agent-core';
+import { AGENT_CAPABILITIES, ResourceCheckpoint } from './checkpointed-resources';
 import { formatAttributes, parseAttributes } from './attributes';
-import { handleExecutorApi } from './executor-api';
 import { defaultLauncherDir } from './executor-setup';
 import type { AgentFlags } from './flags';
 import { silentLogger, type Logger } from './log';
@@ -17,7 +18,11 @@ import { dispatchMasterEvent } from './master-events';
 import { MasterLink } from './master-link';
 import { forgetAgentId, readAgentId, writeAgentId } from './paths';
 import { detectResources, type OsFacts } from './resources';
-import { agentStateJson, flagsJson } from './state-json';
+import { buildInfo } from './build-info';
+import { createAgentRouter } from './http/router';
+import { LoggingLevel } from './http/logging';
+import { TerminalTaskCounter } from './http/metrics';
+import { sandboxAttacher } from './http/sandboxes';
 import type { Timers } from './status-update-manager';
 
 /** The Mesos version this agent speaks and reports. */
@@ -85,8 +90,8 @@ function containerizerLogger(log: Logger): ContainerizerLogger {
 
 /**
  * Starts the agent: creates `--work_dir`, detects resources and parses attributes (errors are INVALID_ARGUMENT
- * values naming the flag), serves HTTP on `--ip`/`--port` (`/health`, `/state`, `/flags`, `/api/v1/executor`,
- * also under `/slave(1)/`), and registers with `--master` (re-registering with the ID persisted in
+ * values naming the flag), serves HTTP on `--ip`/`--port` (the endpoints of http/router.ts: `/state`, `/flags`,
+ * `/metrics/snapshot`, `/containers`, `/files/*`, `/api/v1`, `/api/v1/executor`, ..., also under `/slave(1)/`), and registers with `--master` (re-registering with the ID persisted in
  * `<work_dir>/meta/slaves/latest`, if any).
  */
 export async function startAgent(options: StartAgentOptions): Promise<Result<AgentHandle>> {
@@ -118,6 +123,12 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
   if (!attributes.ok) return attributes;
   const persistedId = readAgentId(flags.work_dir);
   if (!persistedId.ok) return persistedId;
+  // The reservations and volumes of the persisted agent: a checkpoint that does not fit the resources stops the start.
+  const checkpoint = new ResourceCheckpoint(flags.work_dir, resources.value);
+  if (persistedId.value !== undefined) {
+    const loaded = checkpoint.load(persistedId.value);
+    if (!loaded.ok) return loaded;
+  }
 
   const hostname = flags.hostname ?? os.hostname();
   const ip = flags.ip ?? '0.0.0.0';
@@ -134,6 +145,9 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
   const agentInfo: AgentInfo = { hostname, port, resources: resources.value.toProto(), attributes: attributes.value };
   const containerizer = options.containerizer ?? new PosixContainerizer({ logger: containerizerLogger(log) });
 
+  // The files API: executor sandboxes are attached as they are made (http/sandboxes.ts).
+  const files = new Files();
+  const logging = new LoggingLevel(log);
   let core!: AgentCore;
   let resolveShutdown!: (message: string | undefined) => void;
   const shutdown = new Promise<string | undefined>((resolve) => (resolveShutdown = resolve));
@@ -142,6 +156,7 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
     agentInfo,
     pid,
     version: MESOS_VERSION,
+    capabilities: AGENT_CAPABILITIES,
     idStore: {
       load: () => persistedId.value,
       save: (agentId) => {
@@ -174,6 +189,7 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
       recoveryTimeoutMs: flags.recovery_timeout,
     },
     containerizer,
+    checkpoint,
     master: link,
     agentInfo,
     pid,
@@ -183,42 +199,28 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
     ...(options.executorHeartbeatMs === undefined ? {} : { executorHeartbeatMs: options.executorHeartbeatMs }),
     ...(options.statusUpdateRetryMs === undefined ? {} : { statusUpdateRetryMs: options.statusUpdateRetryMs }),
     ...(options.statusUpdateTimers === undefined ? {} : { statusUpdateTimers: options.statusUpdateTimers }),
+    sandboxes: sandboxAttacher(files, log),
   });
 
-  route = (req, res) => {
-    const path = (req.url ?? '/').split('?', 1)[0]!.replace(/^\/slave\(1\)(?=\/)/, '');
-    const getOnly = (): boolean => {
-      if (req.method === 'GET' || req.method === 'HEAD') return true;
-      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end(`Expecting 'GET', received '${req.method}'\n`);
-      return false;
-    };
-    const json = (body: unknown): void => {
-      const text = JSON.stringify(body);
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) }).end(text);
-    };
-    switch (path) {
-      case '/health':
-        if (getOnly()) res.writeHead(200, { 'Content-Length': '0' }).end();
-        return;
-      case '/state':
-      case '/state.json':
-        if (getOnly()) {
-          json(agentStateJson(core, { version: MESOS_VERSION, startTime, hostname, attributes: attributes.value, masterHostname: link.masterInfo?.hostname, flags, launcherDir }));
-        }
-        return;
-      case '/flags':
-        if (getOnly()) json({ flags: flagsJson(flags, launcherDir) });
-        return;
-      case '/api/v1/executor':
-        handleExecutorApi(req, res, core).catch((e: unknown) => {
-          log.error(`Executor API request failed: ${(e as Error).message}`);
-          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end((e as Error).message);
-        });
-        return;
-      default:
-        res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`No endpoint '${path}'\n`);
-    }
-  };
+  route = createAgentRouter({
+    core,
+    flags,
+    launcherDir,
+    files,
+    containerizer,
+    build: buildInfo(MESOS_VERSION),
+    startTime,
+    hostname,
+    attributes: attributes.value,
+    capabilities: AGENT_CAPABILITIES.map((c) => AgentInfo_Capability_Type[c.type ?? 0] ?? 'UNKNOWN'),
+    logging,
+    counters: new TerminalTaskCounter(),
+    log,
+    masterHostname: () => link.masterInfo?.hostname,
+    registered: () => link.connected,
+    drainConfig: () => core.drainConfig,
+    now: Date.now,
+  });
 
   log.info('Agent started', {
     hostname,
@@ -254,6 +256,7 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
       (closing ??= (async () => {
         await link.stop();
         await core.stop();
+        logging.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

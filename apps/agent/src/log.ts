@@ -5,6 +5,8 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** Changes the least severe level written (SET_LOGGING_LEVEL); loggers that cannot change ignore it. */
+  setLevel?(level: 'info' | 'debug' | 'trace'): void;
 }
 
 /**
@@ -21,6 +23,9 @@ export function createJsonLogger(write?: (line: string) => void): Logger {
     info: (msg, fields = {}) => logger.info(fields, msg),
     warn: (msg, fields = {}) => logger.warn(fields, msg),
     error: (msg, fields = {}) => logger.error(fields, msg),
+    setLevel: (level) => {
+      logger.level = level;
+    },
   };
 }
 
