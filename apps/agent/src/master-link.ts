@@ -16,7 +16,7 @@
  * `SHUTDOWN` from the master ends the link for good (no re-registration).
  */
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
-import { decodeProtobuf, encodeProtobuf, internal, type AgentID, type AgentInfo, type AgentInfo_Capability, type ExecutorInfo, type FrameworkInfo, type Task } from '@mesos-ts/proto';
+import { decodeProtobuf, encodeProtobuf, internal, type AgentID, type AgentInfo, type AgentInfo_Capability, type ExecutorInfo, type FrameworkInfo, type Resource, type Task } from '@mesos-ts/proto';
 import { decodeRecords } from '@mesos-ts/recordio';
 import { request, type Dispatcher } from 'undici';
 
@@ -44,6 +44,8 @@ export interface ReregisterReport {
   readonly frameworks: readonly FrameworkInfo[];
   readonly executors: readonly ExecutorInfo[];
   readonly tasks: readonly Task[];
+  /** Its dynamic reservations and persistent volumes (checkpointed-resources.ts). */
+  readonly checkpointedResources?: readonly Resource[];
 }
 
 /** Structured logging, shaped like the agent's pino wrapper; silent by default. */
@@ -406,6 +408,7 @@ export class MasterLink {
         frameworks: [...report.frameworks],
         executors: [...report.executors],
         tasks: [...report.tasks],
+        ...(report.checkpointedResources === undefined ? {} : { checkpointedResources: [...report.checkpointedResources] }),
       },
     };
   }

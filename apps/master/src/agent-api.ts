@@ -12,6 +12,7 @@ import { internal, type AgentInfo, type Resource } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 import { executorExited, frameworkMessage, parsePid, pong, registerAgent, removeAgent, reregisterAgent, statusUpdates } from './agents';
 import type { MasterCore } from './core';
+import { operationStatusFromAgent } from './reservations-apply';
 
 const STREAM_ID = 'Mesos-Stream-Id';
 const T = internal.AgentCall_Type;
@@ -70,6 +71,12 @@ export function validateAgentCall(call: internal.AgentCall): string | undefined 
       return call.frameworkMessage === undefined ? "Expecting 'framework_message' to be present" : undefined;
     case T.UNREGISTER:
       return undefined;
+    case T.UPDATE_OPERATION_STATUS: {
+      const update = call.updateOperationStatus;
+      if (update === undefined) return "Expecting 'update_operation_status' to be present";
+      if (update.status?.state === undefined) return "Expecting 'update_operation_status.status.state' to be present";
+      return update.operationUuid === undefined || update.operationUuid.byteLength !== 16 ? "Expecting 'update_operation_status.operation_uuid' to be a UUID" : undefined;
+    }
     default:
       return `Unknown call type ${String(call.type)}`;
   }
@@ -135,6 +142,9 @@ export async function handleAgentRequest(core: MasterCore, req: IncomingMessage,
       break;
     case T.UNREGISTER:
       core.guard('UNREGISTER', () => removeAgent(core, agent, 'the agent unregistered'));
+      break;
+    case T.UPDATE_OPERATION_STATUS:
+      core.guard('UPDATE_OPERATION_STATUS', () => operationStatusFromAgent(core, agent, call.updateOperationStatus!));
       break;
   }
   writeAccepted(res);

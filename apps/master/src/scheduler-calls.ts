@@ -24,6 +24,7 @@ import { Resources } from '@mesos-ts/resources';
 import type { MasterCore } from './core';
 import { isTerminalState, type Agent, type Framework } from './model';
 import { masterStatus, sameBytes, uuidText } from './status';
+import { applyAcceptedOperation } from './reservations-apply';
 import { roleError, validateOperation, validateTask, validateTaskGroup, type LaunchContext } from './validation';
 
 const T = Offer_Operation_Type;
@@ -184,11 +185,8 @@ export function accept(core: MasterCore, framework: Framework, call: scheduler.C
     } else if (op.error !== undefined) {
       dropOperation(core, framework, operation, op.error.message);
     } else {
-      // A speculative operation: the master's view of the agent changes at once (Mesos also sends the agent an
-      // ApplyOperationMessage; the mesos-ts protocol has no such event, see README).
-      target.total = target.total.minus(op.consumed.unallocate()).plus(op.converted.unallocate());
-      core.log.info({ frameworkId: framework.id, agentId: target.id }, `Applied ${T[op.type]} operation on agent ${target.id}`);
-      core.changes.emit({ kind: 'agent_updated', agent: target });
+      // A speculative operation: the master's view of the agent changes at once, the agent gets APPLY_OPERATION.
+      applyAcceptedOperation(core, framework, target, operation, op.consumed, op.converted);
     }
   }
 

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request, type ClientRequest, type IncomingMessage } from 'node:http';
 import {
+  OperationState,
   TaskState,
   TaskStatus_Source,
   decodeProtobuf,
@@ -21,6 +22,7 @@ import {
   type Attribute,
   type ExecutorInfo,
   type FrameworkInfo,
+  type Resource,
   type Task,
   type TaskInfo,
   type TaskStatus,
@@ -58,6 +60,8 @@ export interface FakeAgentOptions {
   readonly autoPong?: boolean;
   /** Re-register with this ID instead of registering (an agent that restarts with its work_dir). */
   readonly agentId?: string;
+  /** Answer APPLY_OPERATION with UPDATE_OPERATION_STATUS (OPERATION_FINISHED); default true. */
+  readonly applyOperations?: boolean;
 }
 
 /** A task as the fake agent runs it. */
@@ -96,6 +100,8 @@ export class FakeAgent {
   readonly executors = new Map<string, ExecutorInfo>();
   /** The uuids (hex) the master acknowledged. */
   readonly acknowledged: string[] = [];
+  /** Reservations and volumes, as the last APPLY_OPERATION left them; reported on REREGISTER. */
+  checkpointedResources: Resource[] = [];
   agentId: string | undefined;
   streamId: string | undefined;
   /** Whether PINGs are answered; starts as `options.autoPong` and may be changed (a hung agent). */
@@ -171,6 +177,7 @@ export class FakeAgent {
         frameworks: [...this.frameworks.values()],
         executors: [...this.executors.values()],
         tasks,
+        checkpointedResources: [...this.checkpointedResources],
       },
     });
     for (const task of this.tasks.values()) {
@@ -324,6 +331,18 @@ export class FakeAgent {
       case T.UPDATE_FRAMEWORK:
         if (event.updateFramework?.framework?.id?.value !== undefined) this.frameworks.set(event.updateFramework.framework.id.value, event.updateFramework.framework);
         break;
+      case T.APPLY_OPERATION: {
+        // Takes the master's view of its reservations and volumes (reported again on REREGISTER) and confirms.
+        const apply = event.applyOperation!;
+        this.checkpointedResources = [...(apply.checkpointedResources ?? [])];
+        if (this.options.applyOperations === false) break;
+        const status = { state: OperationState.OPERATION_FINISHED, agentId: { value: this.agentId ?? '' }, uuid: { value: randomBytes(16) }, ...(apply.operation?.id === undefined ? {} : { operationId: apply.operation.id }) };
+        void this.call({
+          type: internal.AgentCall_Type.UPDATE_OPERATION_STATUS,
+          updateOperationStatus: { status, operationUuid: Buffer.from(apply.operationUuid ?? Buffer.alloc(0)), ...(apply.frameworkId === undefined ? {} : { frameworkId: apply.frameworkId }) },
+        }).catch(() => undefined);
+        break;
+      }
       case T.SHUTDOWN:
         this.closeStream();
         break;
