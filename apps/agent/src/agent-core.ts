@@ -12,24 +12,32 @@ import type { ContainerTermination, Containerizer } from '@mesos-ts/containerize
 import type { EventStream } from '@mesos-ts/http-api';
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
 import {
+  OperationState,
+  Offer_Operation_Type,
   TaskState,
   TaskStatus_Reason,
   TaskStatus_Source,
   executor as executorApi,
   internal,
   type AgentInfo,
+  type DrainConfig,
   type ExecutorInfo,
   type FrameworkInfo,
   type KillPolicy,
+  type OperationStatus,
   type TaskGroupInfo,
   type TaskInfo,
   type TaskStatus,
 } from '@mesos-ts/proto';
+import { Resources } from '@mesos-ts/resources';
+import { DROPPED_WHILE_DRAINING, checkpointDrainConfig, drainKillPolicy, drainingStatus, readDrainConfig, removeDrainConfig } from './drain';
+import { ResourceCheckpoint, configuredResources } from './checkpointed-resources';
 import { commandExecutorInfo, containerResources, executorUser } from './executor-setup';
 import { ExecutorRunner } from './executor-runner';
 import { silentLogger, type Logger } from './log';
 import type { ReregisterReport } from './master-link';
 import { createExecutorRunDir } from './paths';
+import { linkVolumes } from './volumes';
 import {
   agentStatusUpdate,
   executorStatusUpdate,
@@ -84,6 +92,16 @@ export interface AgentCoreOptions {
   /** Timers of the status update manager (retries). Default Node's. */
   readonly statusUpdateTimers?: Timers;
   readonly statusUpdateRetryMs?: { readonly min: number; readonly max: number };
+  /** Told when an executor's sandbox appears and when the agent forgets it (the files API attaches them). */
+  readonly sandboxes?: SandboxObserver;
+  /** The reservations and volumes (loaded for the persisted agent ID). Default: none yet, under `config.workDir`. */
+  readonly checkpoint?: ResourceCheckpoint;
+}
+
+/** Sees sandboxes come and go: `added` when an executor run's directory is made, `removed` when its record is dropped. */
+export interface SandboxObserver {
+  added(executor: ExecutorRecord): void;
+  removed(executor: ExecutorRecord): void;
 }
 
 /** Random UUID bytes, as Mesos's `id::UUID::random().toBytes()`. */
@@ -102,10 +120,14 @@ export class AgentCore {
   readonly #completedFrameworks: FrameworkRecord[] = [];
   readonly #updates: StatusUpdateManager;
   readonly #runner: ExecutorRunner;
+  readonly #checkpoint: ResourceCheckpoint;
+  readonly #sandboxes: SandboxObserver | undefined;
   #agentInfo: AgentInfo;
   #stopping = false;
   #stopped: Promise<void> | undefined;
   #warnedNoSwitch = false;
+  /** Set while draining (DRAIN from the master); checkpointed under meta/slaves/<id>/drain.config. */
+  #drainConfig: DrainConfig | undefined;
   readonly pid: string;
   readonly endpoint: string;
 
@@ -118,6 +140,8 @@ export class AgentCore {
     this.#agentInfo = options.agentInfo;
     this.pid = options.pid;
     this.endpoint = options.endpoint;
+    this.#sandboxes = options.sandboxes;
+    this.#checkpoint = options.checkpoint ?? new ResourceCheckpoint(options.config.workDir, configuredResources(options.agentInfo));
     this.#updates = new StatusUpdateManager({
       forward: (update) => this.#forward(update),
       ...(options.statusUpdateTimers === undefined ? {} : { timers: options.statusUpdateTimers }),
@@ -153,6 +177,11 @@ export class AgentCore {
     return this.#completedFrameworks;
   }
 
+  /** The drain the agent is under, if it is draining. */
+  get drainConfig(): DrainConfig | undefined {
+    return this.#drainConfig;
+  }
+
   /** The status update manager (read-only use: pending updates for /state and tests). */
   get statusUpdates(): StatusUpdateManager {
     return this.#updates;
@@ -163,6 +192,14 @@ export class AgentCore {
   /** A session with the master opened: take the ID, shut down unknown frameworks, resend pending updates. */
   registered(registered: internal.AgentEvent_Registered): void {
     this.#agentInfo = { ...this.#agentInfo, id: registered.agentId! };
+    this.#takeCheckpointOf(registered.agentId!.value!);
+    if (this.#drainConfig === undefined && registered.agentId?.value !== undefined) {
+      // A drain checkpointed before a restart: resumed if anything is left to drain, else finished (Mesos recovers it).
+      const saved = readDrainConfig(this.#config.workDir, registered.agentId.value);
+      if (!saved.ok) this.#log.error(saved.error.message);
+      else this.#drainConfig = saved.value;
+      this.#updateDrainStatus();
+    }
     for (const frameworkId of registered.unknownFrameworks ?? []) {
       if (frameworkId.value === undefined) continue;
       this.#log.info(`Shutting down framework ${frameworkId.value}: the master does not know it`);
@@ -178,7 +215,73 @@ export class AgentCore {
 
   /** What REREGISTER reports: frameworks, the executors the master tracks (not command executors), tasks. */
   report(): ReregisterReport {
-    return reregisterReport(this.#frameworks.values(), this.#agentInfo.id?.value);
+    return { ...reregisterReport(this.#frameworks.values(), this.#agentInfo.id?.value), checkpointedResources: this.#checkpoint.checkpointed.toProto() };
+  }
+
+  /** The agent's reservations and persistent volumes (read-only use). */
+  get resourceCheckpoint(): ResourceCheckpoint {
+    return this.#checkpoint;
+  }
+
+  /** A (new) agent ID: its checkpoint is the one that counts (a new registration has none). */
+  #takeCheckpointOf(agentId: string): void {
+    const taken = this.#checkpoint.switchTo(agentId);
+    if (!taken.ok) this.#log.error(`Cannot use the checkpointed resources of agent ${agentId}: ${taken.error.message}`);
+  }
+
+  /**
+   * APPLY_OPERATION (Mesos's `applyOperation` for agent default resources): the checkpoint and the volume
+   * directories change, and the master hears OPERATION_FINISHED, or OPERATION_FAILED with why. The master's idea
+   * of the result is compared with ours; a difference is logged (the next REREGISTER reports ours).
+   */
+  applyOperation(apply: internal.AgentEvent_ApplyOperation): void {
+    const operation = apply.operation!;
+    const name = Offer_Operation_Type[operation.type ?? Offer_Operation_Type.UNKNOWN] ?? String(operation.type);
+    const applied = this.#checkpoint.apply(operation);
+    const status: OperationStatus = { state: OperationState.OPERATION_FINISHED, agentId: this.#agentInfo.id ?? { value: '' }, uuid: { value: newUuid() } };
+    if (operation.id !== undefined) status.operationId = operation.id;
+    if (!applied.ok) {
+      status.state = OperationState.OPERATION_FAILED;
+      status.message = applied.error.message;
+      this.#log.error(`Failed to apply ${name} operation: ${applied.error.message}`);
+    } else {
+      for (const warning of applied.value.warnings) this.#log.warn(warning);
+      const expected = Resources.fromProto(apply.checkpointedResources ?? []);
+      if (!expected.ok || !expected.value.equals(applied.value.after)) {
+        this.#log.warn(`Checkpointed resources after ${name} differ from the master's: ours ${applied.value.after.toString()}, the master's ${expected.ok ? expected.value.toString() : 'invalid'}`);
+      }
+      this.#log.info(`Applied ${name} operation; checkpointed resources are now ${applied.value.after.toString()}`);
+    }
+    void this.#master.send({
+      type: internal.AgentCall_Type.UPDATE_OPERATION_STATUS,
+      updateOperationStatus: { status, operationUuid: Buffer.from(apply.operationUuid ?? Buffer.alloc(0)), ...(apply.frameworkId === undefined ? {} : { frameworkId: apply.frameworkId }) },
+    });
+  }
+
+  /**
+   * Links the persistent volumes of the executor and of `tasks` into its sandbox (the posix filesystem isolator's
+   * `update`). On failure the tasks fail: a new executor is ended as a failed launch, an existing one keeps
+   * running without the new tasks. Returns whether the tasks may go on.
+   */
+  #linkVolumes(framework: FrameworkRecord, executor: ExecutorRecord, tasks: readonly TaskInfo[], launch: boolean): boolean {
+    const resources = [...(executor.info.resources ?? []), ...tasks.flatMap((t) => t.resources ?? [])];
+    if (!resources.some((r) => r.disk?.persistence !== undefined)) return true;
+    const linked = linkVolumes(this.#config.workDir, executor.directory, resources);
+    if (linked.ok) {
+      for (const skipped of linked.value.skipped) this.#log.warn(skipped);
+      if (linked.value.links.length > 0) this.#log.info(`Linked persistent volumes into the sandbox of executor '${executor.id}': ${linked.value.links.join(', ')}`);
+      return true;
+    }
+    const message = `Failed to prepare persistent volumes: ${linked.error.message}`;
+    this.#log.error(message);
+    if (launch) {
+      for (const task of tasks) executor.queuedTasks.set(task.taskId!.value!, task);
+      executor.pendingTermination = { state: TaskState.TASK_FAILED, reason: TaskStatus_Reason.REASON_CONTAINER_LAUNCH_FAILED, message };
+      this.#executorTerminated(framework, executor, undefined, false);
+    } else {
+      for (const task of tasks) this.#agentUpdate(framework, task.taskId!.value!, TaskState.TASK_FAILED, message, TaskStatus_Reason.REASON_CONTAINER_UPDATE_FAILED, executor.id);
+    }
+    return false;
   }
 
   /** RUN_TASK: a task with its own executor, or a command task (the agent makes the command executor). */
@@ -186,6 +289,7 @@ export class AgentCore {
     if (this.#stopping) return;
     const framework = this.#ensureFramework(frameworkId, frameworkInfo, launchExecutor === true, task.executor);
     if (framework === undefined) return;
+    if (this.#dropWhileDraining(framework, [task])) return;
     const commandTask = task.executor === undefined;
     const executorInfo = commandTask
       ? commandExecutorInfo(frameworkId, task, this.#config.launcherDir, existsSync)
@@ -198,6 +302,7 @@ export class AgentCore {
     if (this.#stopping) return;
     const framework = this.#ensureFramework(frameworkId, frameworkInfo, launchExecutor === true, executorInfo);
     if (framework === undefined) return;
+    if (this.#dropWhileDraining(framework, group.tasks ?? [])) return;
     this.#run(framework, { ...executorInfo, frameworkId: { value: frameworkId } }, group.tasks ?? [], group, launchExecutor, false);
   }
 
@@ -385,6 +490,7 @@ export class AgentCore {
       for (const task of tasks) this.#agentUpdate(framework, task.taskId!.value!, this.#lostState(framework), `Executor ${state}`, TaskStatus_Reason.REASON_EXECUTOR_TERMINATED, undefined);
       return;
     }
+    if (!this.#linkVolumes(framework, executor, tasks, launch)) return;
     for (const task of tasks) executor.queuedTasks.set(task.taskId!.value!, task);
     if (group !== undefined) executor.queuedTaskGroups.push(group);
     this.#log.info(`Queued ${group === undefined ? 'task' : 'task group'} ${tasks.map((t) => `'${t.taskId?.value}'`).join(', ')} for executor '${executorId}' of framework ${framework.id}`);
@@ -431,6 +537,7 @@ export class AgentCore {
       shutdownTimer: undefined,
     };
     framework.executors.set(executorId, executor);
+    this.#sandboxes?.added(executor);
     this.#log.info(`Launching executor '${executorId}' of framework ${framework.id} in work directory '${executor.directory}'`, { container_id: containerId });
     return ok(executor);
   }
@@ -456,6 +563,57 @@ export class AgentCore {
     for (const task of [...executor.queuedTasks.values()]) {
       executor.stream?.send({ type: executorApi.Event_Type.LAUNCH, launch: { task: launch(task) } });
     }
+  }
+
+  // ---- draining ---------------------------------------------------------------------------------------------
+
+  /**
+   * DRAIN (Mesos's `Slave::drain`): checkpoint the config, then kill every task, each with its kill policy's grace
+   * period capped by `max_grace_period`. Nothing to do when nothing runs. A second DRAIN replaces the config.
+   */
+  drain(config: DrainConfig): void {
+    if (this.#frameworks.size === 0) {
+      this.#log.info('Received DRAIN; the agent has no frameworks or tasks, so draining is already complete');
+      return;
+    }
+    const agentId = this.#agentInfo.id?.value;
+    if (agentId !== undefined) {
+      const saved = checkpointDrainConfig(this.#config.workDir, agentId, config);
+      if (!saved.ok) this.#log.error(saved.error.message);
+    }
+    this.#drainConfig = config;
+    const count = [...this.#frameworks.values()].reduce((n, f) => n + [...f.executors.values()].reduce((m, e) => m + e.queuedTasks.size + e.launchedTasks.size, 0), 0);
+    this.#log.info(`Initiating drain${config.maxGracePeriod === undefined ? '' : ` (max grace period ${Number(config.maxGracePeriod.nanoseconds ?? 0n) / 1e6} ms)`}; killing ${count} tasks`, { mark_gone: config.markGone === true });
+    for (const framework of [...this.#frameworks.values()]) {
+      for (const executor of [...framework.executors.values()]) {
+        for (const task of [...executor.launchedTasks.values()]) {
+          if (isTerminalState(task.state)) continue;
+          this.killTask(framework.id, task.taskId!.value!, drainKillPolicy(config, task.killPolicy));
+        }
+        for (const task of [...executor.queuedTasks.values()]) this.killTask(framework.id, task.taskId!.value!, drainKillPolicy(config, task.killPolicy));
+      }
+    }
+  }
+
+  /** Tasks that arrive while draining are dropped (Mesos's check in `Slave::run`); true when they were. */
+  #dropWhileDraining(framework: FrameworkRecord, tasks: readonly TaskInfo[]): boolean {
+    if (this.#drainConfig === undefined) return false;
+    this.#log.warn(`Ignoring running ${tasks.map((t) => `'${t.taskId?.value}'`).join(', ')} of framework ${framework.id} because the agent is draining`);
+    for (const task of tasks) this.#agentUpdate(framework, task.taskId!.value!, TaskState.TASK_DROPPED, DROPPED_WHILE_DRAINING, TaskStatus_Reason.REASON_AGENT_DRAINING, task.executor?.executorId?.value);
+    if (framework.executors.size === 0) this.#removeFramework(framework);
+    return true;
+  }
+
+  /** Mesos's `updateDrainStatus`: with no framework left the drain is over; its checkpoint goes. */
+  #updateDrainStatus(): void {
+    if (this.#drainConfig === undefined || this.#frameworks.size > 0) return;
+    this.#log.info('Agent finished draining');
+    const agentId = this.#agentInfo.id?.value;
+    if (agentId !== undefined) {
+      const removed = removeDrainConfig(this.#config.workDir, agentId);
+      if (!removed.ok) this.#log.error(removed.error.message);
+    }
+    this.#drainConfig = undefined;
   }
 
   // ---- killing and shutting down ----------------------------------------------------------------------------
@@ -536,7 +694,10 @@ export class AgentCore {
     this.#log.info(`Cleaning up executor '${executor.id}' of framework ${framework.id}`);
     framework.executors.delete(executor.id);
     framework.completedExecutors.push(executor);
-    if (framework.completedExecutors.length > MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK) framework.completedExecutors.shift();
+    if (framework.completedExecutors.length > MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK) {
+      const dropped = framework.completedExecutors.shift();
+      if (dropped !== undefined) this.#sandboxes?.removed(dropped);
+    }
   }
 
   /**
@@ -547,8 +708,11 @@ export class AgentCore {
     this.#log.info(`Cleaning up framework ${framework.id}`);
     if (framework.state === 'TERMINATING') this.#updates.cleanup(framework.id);
     this.#frameworks.delete(framework.id);
+    this.#updateDrainStatus();
     this.#completedFrameworks.push(framework);
-    if (this.#completedFrameworks.length > MAX_COMPLETED_FRAMEWORKS) this.#completedFrameworks.shift();
+    if (this.#completedFrameworks.length > MAX_COMPLETED_FRAMEWORKS) {
+      for (const dropped of this.#completedFrameworks.shift()?.completedExecutors ?? []) this.#sandboxes?.removed(dropped);
+    }
   }
 
   // ---- status updates -------------------------------------------------------------------------------------
@@ -572,7 +736,14 @@ export class AgentCore {
    * whether the sender (an executor) should get ACKNOWLEDGED: also for updates refused as invalid (so it stops
    * resending them), not for those of a terminating or unknown framework.
    */
-  #statusUpdate(update: internal.StatusUpdate): boolean {
+  #statusUpdate(original: internal.StatusUpdate): boolean {
+    let update = original;
+    if (this.#drainConfig !== undefined) {
+      // While draining, kills are reported as caused by the drain (Mesos's `Slave::statusUpdate`).
+      const info = this.#frameworks.get(original.frameworkId?.value ?? '')?.info;
+      const status = drainingStatus(this.#drainConfig, original.status!, info !== undefined && isPartitionAware(info));
+      if (status !== original.status) update = { ...original, status };
+    }
     const status = update.status!;
     const taskId = status.taskId!.value!;
     const stateName = TaskState[status.state ?? 0];

@@ -63,6 +63,16 @@ export function dispatchMasterEvent(core: AgentCore, event: internal.AgentEvent,
       if (framework?.id?.value === undefined) return missing("'framework.id'");
       return core.updateFramework(framework);
     }
+    case T.DRAIN: {
+      const config = event.drain?.config;
+      if (config === undefined) return missing("'config'");
+      return core.drain(config);
+    }
+    case T.APPLY_OPERATION: {
+      const apply = event.applyOperation;
+      if (apply?.operation?.type === undefined || apply.operationUuid === undefined) return missing("'operation' or 'operation_uuid'");
+      return core.applyOperation(apply);
+    }
     default:
       log.warn(`Ignoring event ${name} from the master`);
   }

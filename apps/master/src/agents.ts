@@ -19,8 +19,10 @@ import {
 } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 import type { MasterCore } from './core';
+import { admissionRefusal, agentAdmitted, refuseAdmission } from './drain';
 import { recoverFramework } from './frameworks';
 import { agentCapabilities, isTerminalOrUnreachable, isTerminalState, type Agent, type AgentSession, type ExecutorRecord } from './model';
+import { applyCheckpointed, checkpointedOf, settleOnReregister } from './reservations-apply';
 import { isUuidBytes, masterStatus, nowSeconds } from './status';
 
 /** `slave(1)@<ip>:<port>` split up; undefined when it is not of that shape. */
@@ -99,6 +101,9 @@ export function refuseSession(session: AgentSession, message: string): void {
 /** REGISTER: a new agent ID, REGISTERED first on the stream, the agent's resources to the allocator, pings. */
 export function registerAgent(core: MasterCore, session: AgentSession, call: internal.AgentCall_Register): void {
   const pid = call.pid ?? '';
+  // No agent may register from a machine that is DOWN for maintenance.
+  const refusal = admissionRefusal(core, call.agentInfo, parsePid(pid)?.ip ?? '', undefined);
+  if (refusal !== undefined) return refuseAdmission(core, session, pid, refusal);
   const existing = [...core.agents.values()].find((a) => a.pid === pid);
   if (existing !== undefined) {
     if (!existing.connected) {
@@ -120,6 +125,7 @@ export function registerAgent(core: MasterCore, session: AgentSession, call: int
   core.log.info({ agentId: agent.id, pid, hostname: agent.info.hostname }, `Registered agent ${agent.id} at ${pid} (${agent.info.hostname ?? ''}) with ${agent.total.toString()}`);
   core.changes.emit({ kind: 'agent_added', agent });
   core.sendToAgent(agent, registered(core, agent));
+  agentAdmitted(core, agent, undefined, true);
   startPings(core, agent);
 }
 
@@ -130,6 +136,19 @@ function withAllocation(task: Task, frameworks: ReadonlyMap<string, FrameworkInf
   if (roles.length !== 1) return { ...task };
   const resources = (task.resources ?? []).map((r) => (r.allocationInfo === undefined ? { ...r, allocationInfo: { role: roles[0]! } } : r));
   return { ...task, resources };
+}
+
+/**
+ * The total a re-registering agent has: its configured resources with the reservations and volumes it has
+ * checkpointed laid over them (Mesos's `applyCheckpointedResources`). A report that does not fit is logged and
+ * the configured resources stand.
+ */
+function reportedTotal(core: MasterCore, agentId: string, info: AgentInfo, call: internal.AgentCall_Reregister): Resources {
+  const configured = parse(info.resources);
+  const applied = applyCheckpointed(configured, parse(call.checkpointedResources));
+  if (applied.ok) return applied.value;
+  core.log.warn({ agentId, err: applied.error }, `Ignoring the checkpointed resources of agent ${agentId}: ${applied.error.message}`);
+  return configured;
 }
 
 /**
@@ -144,6 +163,9 @@ export function reregisterAgent(core: MasterCore, session: AgentSession, agentId
   const tasks = (call.tasks ?? []).map((t) => withAllocation(t, frameworks));
   const unknownFrameworks = [...new Set([...frameworks.keys(), ...tasks.map((t) => t.frameworkId?.value ?? '')])].filter((id) => core.completedFrameworks.has(id));
   const known = core.agents.get(agentId);
+  // Nor re-register from a DOWN machine, nor with the ID of an agent marked gone.
+  const refusal = admissionRefusal(core, info, parsePid(pid)?.ip ?? '', agentId);
+  if (refusal !== undefined) return refuseAdmission(core, session, pid, refusal);
 
   if (known !== undefined) {
     const where = parsePid(pid);
@@ -153,8 +175,10 @@ export function reregisterAgent(core: MasterCore, session: AgentSession, agentId
       return;
     }
     attachSession(core, known, session);
-    // The master keeps its own total (speculative operations applied) unless the agent's resources changed.
-    if (!parse(info.resources).equals(parse(known.info.resources))) known.total = parse(info.resources);
+    // The agent's checkpointed reservations and volumes are the truth; operations it never confirmed settle on them.
+    const expected = checkpointedOf(known.total);
+    known.total = reportedTotal(core, agentId, info, call);
+    settleOnReregister(core, known, expected, checkpointedOf(known.total));
     known.info = info;
     known.pid = pid;
     known.port = where.port;
@@ -166,8 +190,11 @@ export function reregisterAgent(core: MasterCore, session: AgentSession, agentId
     core.guard('updateAgent', () => core.allocator.updateAgent(agentId, { info, total: known.total, capabilities: allocatorCapabilities(known) }));
     if (!known.connected || !known.active) {
       known.connected = true;
-      known.active = true;
-      core.guard('activateAgent', () => core.allocator.activateAgent(agentId));
+      // An agent the operator deactivated (or is draining) stays inactive until REACTIVATE_AGENT.
+      if (!core.maintenance.deactivated.has(agentId)) {
+        known.active = true;
+        core.guard('activateAgent', () => core.allocator.activateAgent(agentId));
+      }
     }
     core.log.info({ agentId, pid }, `Re-registered agent ${agentId} at ${pid}`);
     core.changes.emit({ kind: 'agent_updated', agent: known });
@@ -177,12 +204,15 @@ export function reregisterAgent(core: MasterCore, session: AgentSession, agentId
       const framework = core.frameworks.get(id);
       if (framework !== undefined) core.sendToAgent(known, { type: internal.AgentEvent_Type.UPDATE_FRAMEWORK, updateFramework: { framework: framework.info } });
     }
+    agentAdmitted(core, known, call.drainConfig, false);
     startPings(core, known);
     return;
   }
 
   const wasUnreachable = core.unreachable.delete(agentId);
   const agent = newAgent(agentId, info, pid, call.version, call.capabilities);
+  agent.total = reportedTotal(core, agentId, info, call);
+  settleOnReregister(core, agent, undefined, checkpointedOf(agent.total));
   agent.reregisteredTime = agent.registeredTime;
   core.agents.set(agentId, agent);
   attachSession(core, agent, session);
@@ -238,6 +268,7 @@ export function reregisterAgent(core: MasterCore, session: AgentSession, agentId
     if (framework !== undefined) core.sendToAgent(agent, { type: internal.AgentEvent_Type.UPDATE_FRAMEWORK, updateFramework: { framework: framework.info } });
     else if (!completed(id) && id !== '') recoverFramework(core, { ...frameworkInfo, id: { value: id } });
   }
+  agentAdmitted(core, agent, call.drainConfig, true);
   startPings(core, agent);
 }
 
@@ -358,6 +389,21 @@ export function removeAgent(core: MasterCore, agent: Agent, cause: string): void
   core.counters.slave_removals++;
   const message = `Agent ${agent.info.hostname ?? ''} removed: ${cause}`;
   takeOut(core, agent, 'removed', () => ({ state: TaskState.TASK_LOST, reason: TaskStatus_Reason.REASON_AGENT_REMOVED, message, unreachableTime: undefined, unreachable: false }));
+}
+
+/**
+ * Mesos's `__removeSlave` without an unreachable time, for removals the operator asked for (machine DOWN, agent
+ * marked gone): PARTITION_AWARE frameworks get TASK_GONE_BY_OPERATOR (REASON_AGENT_REMOVED_BY_OPERATOR), the
+ * others TASK_LOST (REASON_AGENT_REMOVED). The agent's stream is closed; send it SHUTDOWN first if it must stop.
+ */
+export function removeAgentByOperator(core: MasterCore, agent: Agent, message: string, why: 'removed' | 'gone'): void {
+  core.log.info({ agentId: agent.id }, `Removing agent ${agent.id}: ${message}`);
+  core.counters.slave_removals++;
+  takeOut(core, agent, why, (framework) =>
+    framework?.capabilities.partitionAware === true
+      ? { state: TaskState.TASK_GONE_BY_OPERATOR, reason: TaskStatus_Reason.REASON_AGENT_REMOVED_BY_OPERATOR, message, unreachableTime: undefined, unreachable: false }
+      : { state: TaskState.TASK_LOST, reason: TaskStatus_Reason.REASON_AGENT_REMOVED, message, unreachableTime: undefined, unreachable: false },
+  );
 }
 
 interface TaskFate {

@@ -11,11 +11,14 @@
 import { performance } from 'node:perf_hooks';
 import { AllocatorDriver } from '@mesos-ts/allocator/driver';
 import type { OfferFilters } from '@mesos-ts/allocator';
-import { OfferManager, type AgentDescription, type OfferMap, type OutstandingOffer } from '@mesos-ts/offer-manager';
+import type { AgentDescription, OfferMap, OutstandingOffer } from '@mesos-ts/offer-manager';
 import { TaskState, internal, scheduler, type ExecutorInfo, type MasterInfo, type Task, type TaskInfo, type TaskStatus, type URL as ProtoURL } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 import type { Logger } from 'pino';
 import { MasterChanges } from './events';
+import { makeInverseOffers } from './inverse-offers';
+import { MaintenanceState, agentMachineId } from './maintenance-state';
+import { watchMaintenance } from './maintenance-watch';
 import type { MasterFlags } from './flags';
 import {
   isTerminalOrUnreachable,
@@ -27,6 +30,7 @@ import {
   type TaskRecord,
   type UnreachableAgent,
 } from './model';
+import { WatchedOfferManager } from './state-offers';
 import { nowSeconds } from './status';
 
 /** How often schedulers get a HEARTBEAT (Mesos's `DEFAULT_HEARTBEAT_INTERVAL`). */
@@ -96,7 +100,8 @@ export class MasterCore {
   readonly id: string;
   readonly heartbeatIntervalMs: number;
   readonly driver: AllocatorDriver;
-  readonly offers: OfferManager;
+  /** The outstanding offers; watchable, so that the polled endpoints' cache sees every offer made or removed. */
+  readonly offers: WatchedOfferManager;
   /** Registered frameworks (connected, disconnected or recovered), by ID. */
   readonly frameworks = new Map<string, Framework>();
   /** Removed frameworks, oldest first, at most `--max_completed_frameworks`. */
@@ -129,8 +134,15 @@ export class MasterCore {
   };
   /** Seconds since the epoch. */
   readonly startTime = nowSeconds();
+  /**
+   * Called after an executor is added to or removed from an agent and its framework. No operator event exists for
+   * executors; the polled endpoints' cache (state-cache.ts) listens here.
+   */
+  readonly executorListeners = new Set<(agent: Agent, frameworkId: string) => void>();
   /** Every change to frameworks, agents and tasks, as it happens (events.ts). */
   readonly changes = new MasterChanges((err, change) => this.log.error({ err, change: change.kind }, 'A change listener failed'));
+  /** Machines, the maintenance schedule, drained / deactivated / gone agents, inverse offers (maintenance.ts). */
+  readonly maintenance = new MaintenanceState();
   private nextFrameworkId = 0;
   private nextAgentId = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -145,16 +157,18 @@ export class MasterCore {
     this.id = options.info.id ?? '';
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
     const clock = { now: () => performance.now() };
-    this.offers = new OfferManager({ clock, masterId: this.id, ...(this.flags.offer_timeout === undefined ? {} : { offerTimeoutMs: this.flags.offer_timeout }) });
+    this.offers = new WatchedOfferManager({ clock, masterId: this.id, ...(this.flags.offer_timeout === undefined ? {} : { offerTimeoutMs: this.flags.offer_timeout }) });
     this.driver = new AllocatorDriver({
       allocationIntervalMs: this.flags.allocation_interval,
       minAllocatableResources: this.flags.min_allocatable_resources.value,
       roleSorter: this.flags.role_sorter as 'drf' | 'random',
       frameworkSorter: this.flags.framework_sorter as 'drf' | 'random',
       offerCallback: (frameworkId, offerMap) => this.offer(frameworkId, offerMap),
+      inverseOfferCallback: (frameworkId, requests) => this.guard('inverseOffer', () => makeInverseOffers(this, frameworkId, requests)),
       onRun: (stats, ms) => this.log.debug({ stats, ms }, 'Allocation run'),
     });
     if (this.flags.weights !== undefined) this.driver.allocator.updateWeights([...this.flags.weights.value]);
+    watchMaintenance(this);
   }
 
   get allocator(): AllocatorDriver['allocator'] {
@@ -273,6 +287,9 @@ export class MasterCore {
       active: agent.active && agent.connected,
       ...(agent.info.domain === undefined ? {} : { domain: agent.info.domain }),
     };
+    // Offers on a machine scheduled for maintenance carry its unavailability (Mesos's `Master::offer`).
+    const unavailability = this.maintenance.machines.size === 0 ? undefined : this.maintenance.unavailabilityOf(agentMachineId(agent));
+    if (unavailability !== undefined) return { ...description, unavailability };
     return description;
   }
 
@@ -385,6 +402,7 @@ export class MasterCore {
       if (onFramework === undefined) framework.executors.set(agent.id, (onFramework = new Map()));
       onFramework.set(id, record);
     }
+    for (const listener of this.executorListeners) listener(agent, frameworkId);
   }
 
   /** Mesos's `removeExecutor`: its resources go back to the allocator. */
@@ -396,6 +414,7 @@ export class MasterCore {
     deleteNested(agent.executors, frameworkId, executorId);
     const framework = this.frameworks.get(frameworkId);
     if (framework !== undefined) deleteNested(framework.executors, agent.id, executorId);
+    for (const listener of this.executorListeners) listener(agent, frameworkId);
   }
 
   /**

@@ -14,6 +14,7 @@ import { createEventStream, decodeRequest, getHeader, negotiateRequest, negotiat
 import { scheduler } from '@mesos-ts/proto';
 import type { MasterCore } from './core';
 import { removeFramework, subscribe, updateFrameworkCall, type UpdateFrameworkResult } from './frameworks';
+import { acceptInverseOffers, declineInverseOffers } from './inverse-offers';
 import * as calls from './scheduler-calls';
 import { validateSchedulerCall } from './validation';
 
@@ -83,9 +84,9 @@ export async function handleSchedulerRequest(core: MasterCore, req: IncomingMess
     case T.DECLINE:
       return run('DECLINE', () => calls.decline(core, framework, call.decline!));
     case T.ACCEPT_INVERSE_OFFERS:
-      return run('ACCEPT_INVERSE_OFFERS', () => calls.noop(core, framework, T.ACCEPT_INVERSE_OFFERS, 'no inverse offers are outstanding'));
+      return run('ACCEPT_INVERSE_OFFERS', () => acceptInverseOffers(core, framework, call.acceptInverseOffers ?? {}));
     case T.DECLINE_INVERSE_OFFERS:
-      return run('DECLINE_INVERSE_OFFERS', () => calls.noop(core, framework, T.DECLINE_INVERSE_OFFERS, 'no inverse offers are outstanding'));
+      return run('DECLINE_INVERSE_OFFERS', () => declineInverseOffers(core, framework, call.declineInverseOffers ?? {}));
     case T.REVIVE:
       return run('REVIVE', () => calls.revive(core, framework, call.revive));
     case T.SUPPRESS:
