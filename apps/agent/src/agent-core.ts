@@ -215,7 +215,11 @@ export class AgentCore {
 
   /** What REREGISTER reports: frameworks, the executors the master tracks (not command executors), tasks. */
   report(): ReregisterReport {
-    return { ...reregisterReport(this.#frameworks.values(), this.#agentInfo.id?.value), checkpointedResources: this.#checkpoint.checkpointed.toProto() };
+    return {
+      ...reregisterReport(this.#frameworks.values(), this.#agentInfo.id?.value),
+      checkpointedResources: this.#checkpoint.checkpointed.toProto(),
+      ...(this.#drainConfig === undefined ? {} : { drainConfig: this.#drainConfig }),
+    };
   }
 
   /** The agent's reservations and persistent volumes (read-only use). */

@@ -16,7 +16,7 @@
  * `SHUTDOWN` from the master ends the link for good (no re-registration).
  */
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
-import { decodeProtobuf, encodeProtobuf, internal, type AgentID, type AgentInfo, type AgentInfo_Capability, type ExecutorInfo, type FrameworkInfo, type Resource, type Task } from '@mesos-ts/proto';
+import { decodeProtobuf, encodeProtobuf, internal, type AgentID, type AgentInfo, type AgentInfo_Capability, type DrainConfig, type ExecutorInfo, type FrameworkInfo, type Resource, type Task } from '@mesos-ts/proto';
 import { decodeRecords } from '@mesos-ts/recordio';
 import { request, type Dispatcher } from 'undici';
 
@@ -46,6 +46,8 @@ export interface ReregisterReport {
   readonly tasks: readonly Task[];
   /** Its dynamic reservations and persistent volumes (checkpointed-resources.ts). */
   readonly checkpointedResources?: readonly Resource[];
+  /** Set while it drains, so a master that lost track (it restarted) resumes the drain (drain.ts). */
+  readonly drainConfig?: DrainConfig;
 }
 
 /** Structured logging, shaped like the agent's pino wrapper; silent by default. */
@@ -409,6 +411,7 @@ export class MasterLink {
         executors: [...report.executors],
         tasks: [...report.tasks],
         ...(report.checkpointedResources === undefined ? {} : { checkpointedResources: [...report.checkpointedResources] }),
+        ...(report.drainConfig === undefined ? {} : { drainConfig: report.drainConfig }),
       },
     };
   }

@@ -184,6 +184,23 @@ describe('executors', () => {
     expect(last?.streamId).toBe(a.master.streamId);
   });
 
+  it('reports its drain config on re-registration while it drains, so a master that lost it resumes the drain', async () => {
+    const a = await start();
+    a.master.send(runTask({ ...commandTask('d1'), executor: customExecutor('e1') }));
+    await a.master.waitFor(() => a.containerizer.launchOf('e1'));
+    const c = subscribeAs(a, 'e1');
+    await c.subscribe();
+    await c.next(E.LAUNCH);
+    await c.update('d1', TaskState.TASK_RUNNING);
+    const config = { maxGracePeriod: { nanoseconds: 5_000_000_000n }, markGone: false };
+    a.master.send({ type: internal.AgentEvent_Type.DRAIN, drain: { config } });
+    // The executor is asked to kill the task and does not answer yet: the agent is still draining.
+    await c.next(E.KILL);
+    a.master.closeStream();
+    const reregister = await a.master.waitFor(() => a.master.callsOf(C.REREGISTER)[0]);
+    expect(reregister.reregister?.drainConfig).toEqual(config);
+  });
+
   it('shuts down the frameworks the master no longer knows when it re-registers', async () => {
     const a = await start();
     a.master.send(runTask({ ...commandTask('r1'), executor: customExecutor('e1') }));
