@@ -98,7 +98,7 @@ export async function handleSchedulerRequest(core: MasterCore, req: IncomingMess
     case T.ACKNOWLEDGE:
       return run('ACKNOWLEDGE', () => calls.acknowledge(core, framework, call.acknowledge!));
     case T.ACKNOWLEDGE_OPERATION_STATUS:
-      return run('ACKNOWLEDGE_OPERATION_STATUS', () => calls.noop(core, framework, T.ACKNOWLEDGE_OPERATION_STATUS, 'no operation status updates are outstanding'));
+      return run('ACKNOWLEDGE_OPERATION_STATUS', () => calls.acknowledgeOperation(core, framework, call.acknowledgeOperationStatus!));
     case T.RECONCILE:
       return run('RECONCILE', () => calls.reconcile(core, framework, call.reconcile!));
     case T.RECONCILE_OPERATIONS:

@@ -9,6 +9,7 @@ import { MesosTsError } from '@mesos-ts/errors';
 import {
   OperationState,
   Offer_Operation_Type,
+  type OperationStatus,
   TaskState,
   TaskStatus_Reason,
   internal,
@@ -23,6 +24,7 @@ import {
 import { Resources } from '@mesos-ts/resources';
 import type { MasterCore } from './core';
 import { isTerminalState, type Agent, type Framework } from './model';
+import { acknowledgeOperationStatus, findOperation, operationsOf } from './reservations-apply';
 import { masterStatus, sameBytes, uuidText } from './status';
 import { applyAcceptedOperation } from './reservations-apply';
 import { roleError, validateOperation, validateTask, validateTaskGroup, type LaunchContext } from './validation';
@@ -392,12 +394,33 @@ export function reconcile(core: MasterCore, framework: Framework, call: schedule
 }
 
 /**
- * RECONCILE_OPERATIONS. The master tracks no operations with feedback (that needs resource providers), so each
- * operation asked about is answered from what is known of its agent, as Mesos answers unknown operations.
+ * RECONCILE_OPERATIONS (Mesos's `Master::reconcileOperations`). Without operations: the latest status of every
+ * operation the master tracks for the framework (implicit). With operations: a known one gets its latest status;
+ * an unknown one is answered from what is known of its agent. Reconciliation answers carry no uuid (they are not
+ * sent reliably, so they are not acknowledged).
  */
 export function reconcileOperations(core: MasterCore, framework: Framework, call: scheduler.Call_ReconcileOperations): void {
-  for (const op of call.operations ?? []) {
+  const send = (status: OperationStatus): void => {
+    const unreliable: OperationStatus = { ...status };
+    delete unreliable.uuid;
+    core.sendToFramework(framework, { type: scheduler.Event_Type.UPDATE_OPERATION_STATUS, updateOperationStatus: { status: unreliable } });
+  };
+  const asked = call.operations ?? [];
+  if (asked.length === 0) {
+    for (const operation of operationsOf(core, { frameworkId: framework.id })) {
+      const status = operation.statuses?.at(-1) ?? operation.latestStatus;
+      if (status !== undefined) send(status);
+    }
+    return;
+  }
+  for (const op of asked) {
     const agentId = op.agentId?.value;
+    const known = findOperation(core, framework.id, op.operationId?.value ?? '', agentId);
+    const latest = known === undefined ? undefined : (known.statuses?.at(-1) ?? known.latestStatus);
+    if (latest !== undefined) {
+      send(latest);
+      continue;
+    }
     let state = OperationState.OPERATION_UNKNOWN;
     let message = "Reconciliation: Operation is unknown and no 'agent_id' was provided";
     if (agentId !== undefined && core.agents.has(agentId)) message = 'Reconciliation: Operation is unknown';
@@ -405,10 +428,18 @@ export function reconcileOperations(core: MasterCore, framework: Framework, call
       state = OperationState.OPERATION_UNREACHABLE;
       message = 'Reconciliation: Agent is unreachable';
     } else if (agentId !== undefined) message = 'Reconciliation: Both operation and agent are unknown';
-    const status: scheduler.Event_UpdateOperationStatus['status'] = { state, message, ...(op.operationId === undefined ? {} : { operationId: op.operationId }) };
-    if (op.agentId !== undefined) status!.agentId = op.agentId;
-    if (op.resourceProviderId !== undefined) status!.resourceProviderId = op.resourceProviderId;
-    core.sendToFramework(framework, { type: scheduler.Event_Type.UPDATE_OPERATION_STATUS, updateOperationStatus: { status } });
+    const status: OperationStatus = { state, message, ...(op.operationId === undefined ? {} : { operationId: op.operationId }) };
+    if (op.agentId !== undefined) status.agentId = op.agentId;
+    if (op.resourceProviderId !== undefined) status.resourceProviderId = op.resourceProviderId;
+    send(status);
+  }
+}
+
+/** ACKNOWLEDGE_OPERATION_STATUS: the framework has a terminal operation status, so the master may forget it. */
+export function acknowledgeOperation(core: MasterCore, framework: Framework, call: scheduler.Call_AcknowledgeOperationStatus): void {
+  const uuid = call.uuid ?? new Uint8Array();
+  if (!acknowledgeOperationStatus(core, framework.id, uuid)) {
+    core.log.warn({ frameworkId: framework.id, operationId: call.operationId?.value }, 'Ignoring an acknowledgement of an unknown operation status');
   }
 }
 

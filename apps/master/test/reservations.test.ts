@@ -19,6 +19,7 @@ import {
   type Resource,
 } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
+import { coreOperatorHandlers } from '../src/operator/calls';
 import type { OperatorAnswer } from '../src/operator/handler';
 import { reservationOperatorHandlers, operationsOf } from '../src/reservations';
 import type { FakeAgent } from '../src/testing';
@@ -306,6 +307,23 @@ describe('reservations and persistent volumes', () => {
     const since = f.events.length;
     const again = await f.until(() => f.events.slice(since).flatMap((e) => e.offers?.offers ?? []).find((o: Offer) => (o.resources ?? []).some((r) => r.disk?.persistence?.id === 'vol')), 'the volume offered again');
     expect(again.agentId?.value).toBe(agent.agentId);
+
+    // Reconciliation answers the tracked operations without a uuid; an acknowledged one is forgotten.
+    const before = f.events.length;
+    await f.client.call({ frameworkId: { value: f.frameworkId }, type: scheduler.Call_Type.RECONCILE_OPERATIONS, reconcileOperations: { operations: [] } });
+    const reconciled = await f.until(() => {
+      const got = f.events.slice(before).filter((e) => e.type === scheduler.Event_Type.UPDATE_OPERATION_STATUS).map((e) => e.updateOperationStatus!.status!);
+      return got.length === 2 ? got : undefined;
+    }, 'implicit operation reconciliation');
+    expect(reconciled.map((s) => [s.operationId?.value, s.state, s.uuid])).toEqual([
+      ['r1', OperationState.OPERATION_FINISHED, undefined],
+      ['c1', OperationState.OPERATION_FINISHED, undefined],
+    ]);
+    const listed = await coreOperatorHandlers[C.GET_OPERATIONS]!(c.master.core, { type: C.GET_OPERATIONS });
+    expect(listed.kind === 'response' ? listed.response.getOperations?.operations?.map((o) => o.info?.id?.value) : listed).toEqual(['r1', 'c1']);
+    await f.client.acknowledgeOperationStatus(statuses[0]!);
+    await eventually(() => operationsOf(c.master.core, { frameworkId: f.frameworkId }).length === 1);
+    expect(operationsOf(c.master.core, { frameworkId: f.frameworkId }).map((o) => o.info?.id?.value)).toEqual(['c1']);
   });
 
   it('drops operation feedback on an agent without RESOURCE_PROVIDER, but still applies plain operations', async () => {

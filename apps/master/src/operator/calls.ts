@@ -8,6 +8,7 @@ import type { MasterCore } from '../core';
 import { flagsModel } from '../flags';
 import { removeFramework } from '../frameworks';
 import { snapshotOf } from '../metrics';
+import { operationsOf } from '../reservations-apply';
 import { versionInfo } from '../version';
 import { getAgents, getExecutors, getFrameworks, getState, getTasks } from './convert';
 import { answer, type OperatorAnswer, type OperatorHandlers } from './handler';
@@ -63,8 +64,8 @@ export const coreOperatorHandlers: OperatorHandlers = {
   [C.GET_FRAMEWORKS]: (core) => answer.response({ type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(core) }),
   [C.GET_EXECUTORS]: (core) => answer.response({ type: R.GET_EXECUTORS, getExecutors: getExecutors(core) }),
   [C.GET_TASKS]: (core) => answer.response({ type: R.GET_TASKS, getTasks: getTasks(core) }),
-  // The master does not track offer operations per agent yet (operations are applied at once), so none are listed.
-  [C.GET_OPERATIONS]: () => answer.response({ type: R.GET_OPERATIONS, getOperations: { operations: [] } }),
+  // The operations the master tracks (reservations-apply.ts): those with feedback until acknowledged, and pending ones.
+  [C.GET_OPERATIONS]: (core) => answer.response({ type: R.GET_OPERATIONS, getOperations: { operations: operationsOf(core) } }),
 
   [C.GET_ROLES]: (core) => answer.response({ type: R.GET_ROLES, getRoles: { roles: getRoles(core) } }),
   [C.GET_WEIGHTS]: (core) => answer.response({ type: R.GET_WEIGHTS, getWeights: { weightInfos: weightInfos(core) } }),
