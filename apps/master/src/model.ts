@@ -140,6 +140,7 @@ export interface AgentCapabilities {
   readonly hierarchicalRole: boolean;
   readonly reservationRefinement: boolean;
   readonly resourceProvider: boolean;
+  readonly agentOperationFeedback: boolean;
   readonly resizeVolume: boolean;
   readonly taskResourceLimits: boolean;
 }
@@ -156,6 +157,7 @@ export function agentCapabilities(list: readonly AgentInfo_Capability[]): AgentC
     hierarchicalRole: modern || types.has(AgentInfo_Capability_Type.HIERARCHICAL_ROLE),
     reservationRefinement: modern || types.has(AgentInfo_Capability_Type.RESERVATION_REFINEMENT),
     resourceProvider: types.has(AgentInfo_Capability_Type.RESOURCE_PROVIDER),
+    agentOperationFeedback: types.has(AgentInfo_Capability_Type.AGENT_OPERATION_FEEDBACK),
     resizeVolume: types.has(AgentInfo_Capability_Type.RESIZE_VOLUME),
     taskResourceLimits: types.has(AgentInfo_Capability_Type.TASK_RESOURCE_LIMITS),
   };

@@ -1,7 +1,7 @@
-import { ExecutorInfo_Type, FrameworkInfo_Capability_Type, scheduler, type ExecutorInfo, type TaskInfo } from '@mesos-ts/proto';
+import { AgentInfo_Capability_Type, ExecutorInfo_Type, FrameworkInfo_Capability_Type, Offer_Operation_Type, scheduler, type ExecutorInfo, type TaskInfo } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 import { agentCapabilities, frameworkCapabilities } from './model';
-import { idError, preserveImmutableFields, roleError, validateFramework, validateFrameworkUpdate, validateSchedulerCall, validateTask, validateTaskGroup, type LaunchContext } from './validation';
+import { idError, preserveImmutableFields, roleError, validateFramework, validateFrameworkUpdate, validateSchedulerCall, validateOperation, validateTask, validateTaskGroup, type LaunchContext } from './validation';
 
 const MULTI_ROLE = [{ type: FrameworkInfo_Capability_Type.MULTI_ROLE }];
 const ctx = { isCompleted: (id: string) => id === 'done' };
@@ -112,5 +112,26 @@ describe('task validation', () => {
     expect(validateTaskGroup({ tasks: [{ ...member, taskId: { value: 'running' } }] }, groupExecutor, context())).toBe("Task 'running' is invalid: Task has duplicate ID: running");
     const small = { ...groupExecutor, resources: Resources.mustParse('cpus:0.001;mem:32;disk:1').allocate('*').toProto() };
     expect(validateTaskGroup({ tasks: [{ ...member, executor: small }] }, small, context())).toBe("Executor 'e' uses less CPUs (0.001) than the minimum required (0.01)");
+  });
+});
+
+describe('operation feedback', () => {
+  const reserve: Parameters<typeof validateOperation>[0] = { type: Offer_Operation_Type.RESERVE, id: { value: 'r1' }, reserve: { resources: [] } };
+  const context = (types: AgentInfo_Capability_Type[]): Parameters<typeof validateOperation>[1] => ({
+    frameworkRoles: new Set(['eng']),
+    framework: frameworkCapabilities({ user: 'u', role: 'eng' }),
+    agent: agentCapabilities(types.map((type) => ({ type }))),
+    agentId: 'a1',
+    volumeInUse: () => false,
+  });
+
+  it('needs RESOURCE_PROVIDER and AGENT_OPERATION_FEEDBACK on the agent, with Mesos messages', () => {
+    expect(validateOperation(reserve, context([AgentInfo_Capability_Type.MULTI_ROLE]))).toBe(
+      'Operation requested feedback, but agent a1 does not have the required RESOURCE_PROVIDER capability',
+    );
+    expect(validateOperation(reserve, context([AgentInfo_Capability_Type.RESOURCE_PROVIDER]))).toBe(
+      'Operation on agent default resources requested feedback, but agent a1 does not have the required AGENT_OPERATION_FEEDBACK and RESOURCE_PROVIDER capabilities',
+    );
+    expect(validateOperation(reserve, context([AgentInfo_Capability_Type.RESOURCE_PROVIDER, AgentInfo_Capability_Type.AGENT_OPERATION_FEEDBACK]))).toBeUndefined();
   });
 });

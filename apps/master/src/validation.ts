@@ -467,9 +467,12 @@ export interface OperationContext {
 export function validateOperation(op: Offer_Operation, context: OperationContext): string | undefined {
   const T = Offer_Operation_Type;
   if (op.id !== undefined && op.type !== T.LAUNCH && op.type !== T.LAUNCH_GROUP) {
-    // Operation feedback needs a resource provider; mesos-ts agents have none.
+    // Operation feedback needs the agent to report operation outcomes (Mesos's `Master::accept`).
     if (!context.agent.resourceProvider) {
       return `Operation requested feedback, but agent ${context.agentId} does not have the required RESOURCE_PROVIDER capability`;
+    }
+    if (!context.agent.agentOperationFeedback) {
+      return `Operation on agent default resources requested feedback, but agent ${context.agentId} does not have the required AGENT_OPERATION_FEEDBACK and RESOURCE_PROVIDER capabilities`;
     }
   }
   switch (op.type) {
