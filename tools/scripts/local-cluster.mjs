@@ -208,9 +208,11 @@ async function main() {
   say('mesos-ts local cluster is up');
   say(`  master: ${masterUrl}   (pid ${master.child.pid}, work dir ${show(masterDir)}, log ${show(master.log)})`);
   say(`  agent:  ${agentUrl}   (pid ${agent.child.pid}, id ${ready.agent.id ?? '?'}, work dir ${show(agentDir)}, log ${show(agent.log)})`);
+  say(`  web UI: ${masterUrl}/`);
   say('');
   say('Try:');
   say(`  node apps/cli/dist/main.js execute --master=${HOST}:${masterPort} --name=hello --command='echo hello'`);
+  say(`  node apps/cli/dist/main.js task list --master=${HOST}:${masterPort}`);
   say('');
   say('Press Ctrl-C to stop the cluster.');
 }

@@ -35,13 +35,20 @@ export function createProgram(context: CliContext, done: (exitCode: number) => v
       getErrHasColors: () => false,
       outputError: (text, write) => write(errorLine('mesos', text)),
     })
+    // Options before the command are the program's (`mesos --master X agent list`), after it the command's, so the
+    // global --master never swallows a command's own.
+    .enablePositionalOptions()
+    .option('--master <host:port>', 'Mesos master for every command (e.g. 127.0.0.1:5050); default: $MESOS_MASTER')
     .addHelpText('after', "\nSet MESOS_MASTER=HOST:PORT to leave out --master. See 'mesos <command> --help' for a command's flags.");
-  for (const command of commands) {
-    const sub = command.register(program, context, done);
-    const path = `mesos ${sub.name()}`;
-    sub.configureOutput({ outputError: (text, write) => write(errorLine(path, text)) });
-  }
+  for (const command of commands) oneLineErrors(command.register(program, context, done), 'mesos');
   return program;
+}
+
+/** Usage errors of `command` and every command below it print as one line naming the command's full path. */
+function oneLineErrors(command: Command, parentPath: string): void {
+  const path = `${parentPath} ${command.name()}`;
+  command.configureOutput({ outputError: (text, write) => write(errorLine(path, text)) });
+  for (const sub of command.commands) oneLineErrors(sub, path);
 }
 
 /**

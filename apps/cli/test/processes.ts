@@ -65,3 +65,19 @@ export function buildDaemons(): void {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
+
+/**
+ * Builds the CLI's dist (what the process tests run), unless nx already built it (`npm test`) or
+ * MESOS_TS_SKIP_BUILD=1.
+ */
+export function buildCli(): void {
+  if (process.env['NX_TASK_TARGET_PROJECT'] !== undefined || process.env['MESOS_TS_SKIP_BUILD'] === '1') return;
+  execFileSync('npx', ['tsup'], { cwd: APP, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** Runs `mesos ...args` with the built binary (or MESOS_CLI_BIN) and resolves with its code and output. */
+export async function runMesos(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = startCli(args, env, process.env['MESOS_CLI_BIN'] ?? 'dist/main.js');
+  const code = await p.exited();
+  return { code, ...p.output() };
+}

@@ -61,7 +61,7 @@ export const executeCommand: CliCommand = {
     command
       .addHelpText('after', EXAMPLES)
       .action(async (options: ExecuteFlags) => {
-        const plan = buildExecutePlan(options, { user: context.user, readFile: context.readFile, masterFromEnv: context.env['MESOS_MASTER'] });
+        const plan = buildExecutePlan(options, { user: context.user, readFile: context.readFile, masterFromEnv: program.opts<{ master?: string }>().master ?? context.env['MESOS_MASTER'] });
         if (!plan.ok) command.error(plan.error.message, { exitCode: 1, code: 'mesos.invalidArgument' });
         done(
           await runExecute(plan.value, {
