@@ -51,7 +51,10 @@ describe('command tasks end to end', () => {
         expect(states).toContain('TASK_RUNNING');
         expect(states.indexOf('TASK_RUNNING')).toBeLessThan(states.indexOf('TASK_FINISHED'));
       }
-      expect(framework.acknowledged.length).toBe(framework.updates.filter((s) => (s.uuid?.length ?? 0) > 0).length);
+      // The last acknowledgements may still be in flight when the last update has been seen.
+      const withUuid = framework.updates.filter((s) => (s.uuid?.length ?? 0) > 0).length;
+      await eventually('every update acknowledged', () => (framework.acknowledged.length === withUuid ? true : undefined));
+      expect(framework.acknowledged.length).toBe(withUuid);
 
       // The master's state shows them all finished, and a sandbox holds the task's output.
       const state = await eventually('100 completed tasks in /master/state', async () => {
