@@ -12,8 +12,8 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
-import { AgentInfo_Capability_Type, Resource_ReservationInfo_Type, decodeMesosJson, toMesosJson, type AgentInfo, type AgentInfo_Capability, type Offer_Operation, type Resource } from '@mesos-ts/proto';
-import { Resources } from '@mesos-ts/resources';
+import { AgentInfo_Capability_Type, decodeMesosJson, toMesosJson, type AgentInfo, type AgentInfo_Capability, type Offer_Operation, type Resource } from '@mesos-ts/proto';
+import { Resources, applyCheckpointed, checkpointedOf } from '@mesos-ts/resources';
 import { metaAgentsDir } from './paths';
 import { createVolumeDirectories, removeVolumeDirectories } from './volumes';
 
@@ -46,44 +46,6 @@ export function checkpointedResourcesPath(workDir: string, agentId: string): str
 export function configuredResources(info: AgentInfo): Resources {
   const parsed = Resources.fromProto(info.resources ?? []);
   return parsed.ok ? parsed.value : Resources.EMPTY;
-}
-
-/** What an agent checkpoints (Mesos's `needCheckpointing`): dynamic reservations and persistent volumes. */
-export function checkpointedOf(total: Resources): Resources {
-  return total.filter((e) => e.providerId === undefined && (e.isDynamicallyReserved() || e.isPersistentVolume()));
-}
-
-/**
- * Mesos's `applyCheckpointedResources`: the configured resources with the checkpointed reservations and volumes
- * laid over them. Each must sit on configured resources (unreserved, or statically reserved to its role).
- */
-export function applyCheckpointed(configured: Resources, checkpointed: Resources): Result<Resources> {
-  let total = configured;
-  for (const entry of checkpointed.toArray()) {
-    if (entry.providerId !== undefined || !(entry.isDynamicallyReserved() || entry.isPersistentVolume())) {
-      return err(new MesosTsError('INVALID_ARGUMENT', `Unexpected checkpointed resources ${entry.toString()}`));
-    }
-    const under = entry.toProto();
-    if (entry.isDynamicallyReserved()) {
-      const first = under.reservations?.[0];
-      under.reservations = first !== undefined && first.type === Resource_ReservationInfo_Type.STATIC ? [first] : [];
-      delete under.role;
-      delete under.reservation;
-    }
-    if (entry.isPersistentVolume() && under.disk !== undefined) {
-      if (under.disk.source !== undefined) under.disk = { source: under.disk.source };
-      else delete under.disk;
-    }
-    delete under.shared;
-    const below = Resources.fromProto(under);
-    const above = Resources.fromProto(entry.toProto());
-    if (!below.ok || !above.ok) return err(new MesosTsError('INVALID_ARGUMENT', `Invalid checkpointed resource ${entry.toString()}`));
-    if (!total.contains(below.value)) {
-      return err(new MesosTsError('INVALID_ARGUMENT', `Incompatible agent resources: ${total.toString()} does not contain ${below.value.toString()}`));
-    }
-    total = total.minus(below.value).plus(above.value);
-  }
-  return ok(total);
 }
 
 /** The operation with allocation info removed from its resources: the agent's total is unallocated. */

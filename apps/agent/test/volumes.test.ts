@@ -17,7 +17,8 @@ import {
 } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 import { startAgent } from '../src/agent';
-import { AGENT_CAPABILITIES, ResourceCheckpoint, applyCheckpointed, checkpointedResourcesPath, readCheckpointedResources } from '../src/checkpointed-resources';
+import { applyCheckpointed } from '@mesos-ts/resources';
+import { AGENT_CAPABILITIES, ResourceCheckpoint, checkpointedResourcesPath, readCheckpointedResources } from '../src/checkpointed-resources';
 import { agentFlags } from '../src/flags';
 import { silentLogger } from '../src/log';
 import { linkVolumes, persistentVolumePath } from '../src/volumes';

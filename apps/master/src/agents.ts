@@ -17,12 +17,12 @@ import {
   type Task,
   type TaskStatus,
 } from '@mesos-ts/proto';
-import { Resources } from '@mesos-ts/resources';
+import { Resources, applyCheckpointed, checkpointedOf } from '@mesos-ts/resources';
 import type { MasterCore } from './core';
 import { admissionRefusal, agentAdmitted, refuseAdmission } from './drain';
 import { recoverFramework } from './frameworks';
 import { agentCapabilities, isTerminalOrUnreachable, isTerminalState, type Agent, type AgentSession, type ExecutorRecord } from './model';
-import { applyCheckpointed, checkpointedOf, settleOnReregister } from './reservations-apply';
+import { settleOnReregister } from './reservations-apply';
 import { isUuidBytes, masterStatus, nowSeconds } from './status';
 
 /** `slave(1)@<ip>:<port>` split up; undefined when it is not of that shape. */

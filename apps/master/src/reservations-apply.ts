@@ -14,7 +14,6 @@ import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
 import {
   OperationState,
   Offer_Operation_Type,
-  Resource_ReservationInfo_Type,
   internal,
   scheduler,
   type Offer_Operation,
@@ -22,7 +21,7 @@ import {
   type OperationStatus,
   type Resource,
 } from '@mesos-ts/proto';
-import { Resources } from '@mesos-ts/resources';
+import { Resources, applyCheckpointed, checkpointedOf } from '@mesos-ts/resources';
 import type { MasterCore } from './core';
 import type { Agent, Framework } from './model';
 
@@ -35,46 +34,6 @@ const MAX_TERMINAL_OPERATIONS = 1000;
 export const SPECULATIVE_TYPES: ReadonlySet<Offer_Operation_Type> = new Set([T.RESERVE, T.UNRESERVE, T.CREATE, T.DESTROY, T.GROW_VOLUME, T.SHRINK_VOLUME]);
 
 // ------------------------------------------------------------------------------------------------ resource helpers
-
-/** What an agent checkpoints (Mesos's `needCheckpointing`): dynamic reservations and persistent volumes. */
-export function checkpointedOf(total: Resources): Resources {
-  return total.filter((e) => e.providerId === undefined && (e.isDynamicallyReserved() || e.isPersistentVolume()));
-}
-
-/**
- * Mesos's `applyCheckpointedResources`: the agent's configured resources (unreserved or statically reserved)
- * with its checkpointed reservations and volumes laid over them. Each checkpointed resource must sit on
- * configured resources, else the error says which one does not.
- */
-export function applyCheckpointed(configured: Resources, checkpointed: Resources): Result<Resources> {
-  let total = configured;
-  for (const entry of checkpointed.toArray()) {
-    if (entry.providerId !== undefined || !(entry.isDynamicallyReserved() || entry.isPersistentVolume())) {
-      return err(new MesosTsError('INVALID_ARGUMENT', `Unexpected checkpointed resources ${entry.toString()}`));
-    }
-    const stripped = entry.toProto();
-    if (entry.isDynamicallyReserved()) {
-      // Only the agent's own (static) reservation lies underneath a dynamic one.
-      const first = stripped.reservations?.[0];
-      stripped.reservations = first !== undefined && first.type === Resource_ReservationInfo_Type.STATIC ? [first] : [];
-      delete stripped.role;
-      delete stripped.reservation;
-    }
-    if (entry.isPersistentVolume() && stripped.disk !== undefined) {
-      if (stripped.disk.source !== undefined) stripped.disk = { source: stripped.disk.source };
-      else delete stripped.disk;
-    }
-    delete stripped.shared;
-    const under = Resources.fromProto(stripped);
-    const over = Resources.fromProto(entry.toProto());
-    if (!under.ok || !over.ok) return err(new MesosTsError('INVALID_ARGUMENT', `Invalid checkpointed resource ${entry.toString()}`));
-    if (!total.contains(under.value)) {
-      return err(new MesosTsError('INVALID_ARGUMENT', `Incompatible agent resources: ${total.toString()} does not contain ${under.value.toString()}`));
-    }
-    total = total.minus(under.value).plus(over.value);
-  }
-  return ok(total);
-}
 
 function strip(list: readonly Resource[] | undefined): Resource[] | undefined {
   return list?.map(({ allocationInfo: _dropped, ...rest }) => rest);

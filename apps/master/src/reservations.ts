@@ -9,11 +9,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, writeResponse } from '@mesos-ts/http-api';
 import { Offer_Operation_Type, decodeMesosJson, master, type Offer_Operation, type Resource } from '@mesos-ts/proto';
-import { Resources } from '@mesos-ts/resources';
+import { Resources, checkpointedOf } from '@mesos-ts/resources';
 import type { MasterCore } from './core';
 import { agentExecutors, agentTasks, isTerminalOrUnreachable, type Agent } from './model';
 import { answer, type OperatorAnswer, type OperatorHandlers } from './operator/handler';
-import { applyOperatorOperation, checkpointedOf } from './reservations-apply';
+import { applyOperatorOperation } from './reservations-apply';
 import { createError, destroyError, growVolumeError, reserveError, shrinkVolumeError, unreserveError, type AgentView } from './reservations-validate';
 import { empty, methodNotAllowed, plainText, type MasterEndpoint } from './responses';
 

@@ -8,5 +8,6 @@
  */
 export { Resources, type ResourceOperation, type ToProtoOptions } from './resources';
 export { ResourceLimits, ResourceQuantities } from './quantities';
+export { applyCheckpointed, checkpointedOf } from './checkpoint';
 export type { Range, ResourceEntry, ResourceFormat } from './types';
 export { parseResource, parseValue, validateResource, validateRole, isStrictSubroleOf, roleAncestors } from './helpers';
