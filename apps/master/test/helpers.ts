@@ -8,6 +8,7 @@ import { decodeRecords } from '@mesos-ts/recordio';
 import { Resources } from '@mesos-ts/resources';
 import type { RunningMaster } from '../src/master';
 import { FakeAgent, startTestMaster, type FakeAgentOptions, type TestMasterOptions } from '../src/testing';
+import { Waiters } from '../src/testing/waiters';
 
 /** A scheduler that records its events. */
 export class TestFramework {
@@ -17,7 +18,7 @@ export class TestFramework {
   ended = false;
   endError: unknown;
   private subscription: Subscription | undefined;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   constructor(master: string, info: Partial<FrameworkInfo> = {}, contentType: 'json' | 'protobuf' = 'json') {
     this.client = new SchedulerClient({ master, contentType, frameworkInfo: { user: 'tester', name: 'test-framework', ...info } });
@@ -70,26 +71,11 @@ export class TestFramework {
 
   /** Waits until `check` gives something other than undefined. */
   until<T>(check: () => T | undefined, what: string, timeoutMs = 4000): Promise<T> {
-    const now = check();
-    if (now !== undefined) return Promise.resolve(now);
-    return new Promise((resolve, reject) => {
-      const waiter = (): void => {
-        const value = check();
-        if (value === undefined) return;
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new Error(`Timed out waiting for ${what}; events: ${this.events.map((e) => scheduler.Event_Type[e.type ?? 0]).join(', ')}`));
-      }, timeoutMs);
-      this.waiters.add(waiter);
-    });
+    return this.waiters.until(check, timeoutMs, () => `Timed out waiting for ${what}; events: ${this.events.map((e) => scheduler.Event_Type[e.type ?? 0]).join(', ')}`);
   }
 
   private notify(): void {
-    for (const w of [...this.waiters]) w();
+    this.waiters.notify();
   }
 
   /** Closes the event stream (the master sees the framework disconnect). */

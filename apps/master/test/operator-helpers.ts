@@ -3,6 +3,7 @@
  */
 import { decodeProtobuf, encodeProtobuf, master, parseMesosJson } from '@mesos-ts/proto';
 import { decodeRecords } from '@mesos-ts/recordio';
+import { Waiters } from '../src/testing/waiters';
 
 /** A raw answer. */
 export interface RawAnswer {
@@ -53,7 +54,7 @@ export class EventReader {
   readonly events: master.Event[] = [];
   ended = false;
   private readonly controller = new AbortController();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   status = 0;
   contentType: string | null = null;
 
@@ -89,22 +90,7 @@ export class EventReader {
 
   /** Waits until `check` gives something other than undefined. */
   until<T>(check: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
-    const now = check();
-    if (now !== undefined) return Promise.resolve(now);
-    return new Promise((resolve, reject) => {
-      const waiter = (): void => {
-        const value = check();
-        if (value === undefined) return;
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new Error(`Timed out waiting for ${what}; events: ${this.types().join(', ')}`));
-      }, timeoutMs);
-      this.waiters.add(waiter);
-    });
+    return this.waiters.until(check, timeoutMs, () => `Timed out waiting for ${what}; events: ${this.types().join(', ')}`);
   }
 
   /** The first event matching, waiting for it. */
@@ -113,7 +99,7 @@ export class EventReader {
   }
 
   private notify(): void {
-    for (const w of [...this.waiters]) w();
+    this.waiters.notify();
   }
 
   close(): void {

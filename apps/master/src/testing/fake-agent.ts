@@ -29,6 +29,7 @@ import {
 } from '@mesos-ts/proto';
 import { decodeRecords } from '@mesos-ts/recordio';
 import { Resources } from '@mesos-ts/resources';
+import { Waiters } from './waiters';
 
 /** What the fake agent does with a task it is asked to run. */
 export type LaunchBehaviour = 'instant' | 'run' | 'fail' | 'manual';
@@ -109,7 +110,7 @@ export class FakeAgent {
   private readonly http = new HttpAgent({ keepAlive: true });
   private stream: ClientRequest | undefined;
   private response: IncomingMessage | undefined;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   private stopped = false;
   private sessionEnded: Promise<void> = Promise.resolve();
 
@@ -445,26 +446,11 @@ export class FakeAgent {
 
   /** Waits until `check` returns something other than undefined (checked after each event and on stream end). */
   until<T>(check: () => T | undefined, timeoutMs = 5000, what = 'a condition'): Promise<T> {
-    const now = check();
-    if (now !== undefined) return Promise.resolve(now);
-    return new Promise((resolve, reject) => {
-      const waiter = (): void => {
-        const value = check();
-        if (value === undefined) return;
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what} on agent ${this.agentId ?? this.pid}`));
-      }, timeoutMs);
-      this.waiters.add(waiter);
-    });
+    return this.waiters.until(check, timeoutMs, () => `Timed out after ${timeoutMs} ms waiting for ${what} on agent ${this.agentId ?? this.pid}`);
   }
 
   private notify(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.notify();
   }
 
   private closeStream(): void {
