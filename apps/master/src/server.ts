@@ -22,7 +22,6 @@ import { handleSchedulerRequest } from './scheduler-api';
 import { stateEndpoints } from './state-endpoints';
 import { webuiEndpoints } from './webui';
 import { metricsSnapshot } from './metrics';
-import { masterMetrics, stateJson } from './state';
 import { versionInfo, type VersionInfo } from './version';
 
 export interface MasterServerOptions {
@@ -52,16 +51,11 @@ export function masterRoutes(options: MasterServerOptions): ReadonlyMap<string, 
     ['/flags', flags],
     ['/master/flags', flags],
     ['/version', (q) => jsonResponse(version, q.get('jsonp'))],
-    [
-      '/metrics/snapshot',
-      (q) => jsonResponse(metricsSnapshot(options.driver, (now() - startedAt) / 1000, options.core === undefined ? {} : masterMetrics(options.core)), q.get('jsonp')),
-    ],
   ]);
   const core = options.core;
+  // With a core, `/metrics/snapshot`, `/metrics` and the state endpoints are state-endpoints.ts's.
+  if (core === undefined) routes.set('/metrics/snapshot', (q) => jsonResponse(metricsSnapshot(options.driver, (now() - startedAt) / 1000), q.get('jsonp')));
   if (core !== undefined) {
-    const state: Handler = (q) => jsonResponse(stateJson(core, version), q.get('jsonp'));
-    routes.set('/state', state);
-    routes.set('/master/state', state);
     const explain: Handler = (q) => {
       const frameworkId = q.get('framework_id');
       if (frameworkId === null || frameworkId === '') return plainText(400, "Missing 'framework_id' query parameter");

@@ -1,18 +1,21 @@
 /**
- * `GET /master/state` in the JSON shape of Mesos 1.11 (src/master/readonly_handler.cpp `state`,
- * `FullFrameworkWriter`, `SlaveWriter`; src/common/http.cpp `json(Task)`, `json(Resources)`, ...) and the master's
- * `/metrics/snapshot` figures. Pure functions of the master's state.
+ * The JSON models of the polled endpoints, in the shape of Mesos 1.11 (src/master/readonly_handler.cpp `state`,
+ * `FullFrameworkWriter`, `Summary<Framework>`, `SlaveWriter`, `SlavesWriter::writeSlave`; src/common/http.cpp
+ * `json(Task)`, `json(Resources)`, `json(MasterInfo)`, ...). Pure functions of the master's state: state-cache.ts
+ * keeps their output as text per agent, framework and task and assembles the answers from it; {@link stateJson}
+ * builds the whole `/master/state` document from scratch (the reference the cache is tested against).
  */
-import { AgentInfo_Capability_Type, ExecutorInfo_Type, FrameworkInfo_Capability_Type, TaskState, Value_Type, toMesosJson, type Attribute, type Labels, type TaskStatus } from '@mesos-ts/proto';
+import { AgentInfo_Capability_Type, DrainState, ExecutorInfo_Type, FrameworkInfo_Capability_Type, TaskState, Value_Type, toMesosJson, type Attribute, type Labels, type TaskStatus } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 import type { MasterCore } from './core';
 import { flagsModel } from './flags';
 import { agentExecutors, agentTasks, frameworkUsedByAgent, isTerminalOrUnreachable, usedResources, type Agent, type ExecutorRecord, type Framework, type TaskRecord } from './model';
 import { MESOS_VERSION, type VersionInfo } from './version';
+import type { OutstandingOffer } from '@mesos-ts/offer-manager';
 
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 function formatRanges(ranges: { begin: number; end: number }[]): string {
   const sorted = [...ranges].sort((a, b) => a.begin - b.begin);
@@ -59,7 +62,7 @@ function attributesJson(attributes: readonly Attribute[] | undefined): JsonObjec
 }
 
 /** A generated message as Mesos's `JSON::Protobuf` writes it (64-bit integers as numbers). */
-function protoJson(type: Parameters<typeof toMesosJson>[0], message: unknown): Json {
+export function protoJson(type: Parameters<typeof toMesosJson>[0], message: unknown): Json {
   return JSON.parse(JSON.stringify(toMesosJson(type, message as never), (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as Json;
 }
 
@@ -128,14 +131,13 @@ function frameworkUsed(framework: Framework): Resources {
   return Resources.sum(frameworkUsedByAgent(framework).values());
 }
 
-/** Mesos's `FullFrameworkWriter` (with the `Summary<Framework>` fields). */
-export function frameworkJson(core: MasterCore, framework: Framework): JsonObject {
+/** Mesos's `json(Summary<Framework>)`: the fields `/master/state-summary` shows for a framework. */
+export function frameworkSummaryJson(framework: Framework, used: Resources, offered: Resources): JsonObject {
   const info = framework.info;
-  const used = frameworkUsed(framework);
-  const offered = core.offers.outstandingResources(framework.id);
-  const out: JsonObject = {
+  return {
     id: framework.id,
     name: info.name ?? '',
+    // HTTP frameworks have no libprocess pid; Mesos leaves `pid` out for them.
     used_resources: resourcesJson(used),
     offered_resources: resourcesJson(offered),
     capabilities: (info.capabilities ?? []).map((c) => FrameworkInfo_Capability_Type[c.type ?? 0] ?? 'UNKNOWN'),
@@ -144,42 +146,72 @@ export function frameworkJson(core: MasterCore, framework: Framework): JsonObjec
     active: framework.active,
     connected: framework.state === 'connected',
     recovered: framework.state === 'recovered',
-    user: info.user ?? '',
-    failover_timeout: info.failoverTimeout ?? 0,
-    checkpoint: info.checkpoint ?? false,
-    registered_time: framework.registeredTime,
-    unregistered_time: framework.unregisteredTime ?? 0,
   };
+}
+
+/**
+ * `FullFrameworkWriter`'s fields before the task lists: the summary, then user ... `role` / `roles`.
+ * `used` and `offered` are what its tasks and executors use and what is offered to it.
+ */
+export function frameworkHeadJson(framework: Framework, used: Resources, offered: Resources): JsonObject {
+  const info = framework.info;
+  const out = frameworkSummaryJson(framework, used, offered);
+  out['user'] = info.user ?? '';
+  out['failover_timeout'] = info.failoverTimeout ?? 0;
+  out['checkpoint'] = info.checkpoint ?? false;
+  out['registered_time'] = framework.registeredTime;
+  out['unregistered_time'] = framework.unregisteredTime ?? 0;
   if (info.principal !== undefined) out['principal'] = info.principal;
   out['resources'] = resourcesJson(used.plus(offered));
   if (framework.reregisteredTime !== framework.registeredTime) out['reregistered_time'] = framework.reregisteredTime;
   if (framework.capabilities.multiRole) out['roles'] = [...(info.roles ?? [])];
   else out['role'] = info.role ?? '*';
-  out['tasks'] = [...framework.tasks.values()].map(taskJson);
-  out['unreachable_tasks'] = [...framework.unreachableTasks.values()].map(taskJson);
-  out['completed_tasks'] = framework.completedTasks.map(taskJson);
-  out['offers'] = core.offers.offersOf(framework.id).map((o) => ({
-    id: o.id,
-    framework_id: o.frameworkId,
-    allocation_info: { role: o.role },
-    slave_id: o.agentId,
-    resources: resourcesJson(o.resources),
-  }));
-  const executors: Json[] = [];
-  for (const [agentId, byId] of framework.executors) for (const record of byId.values()) executors.push(executorJson(record, agentId));
-  out['executors'] = executors;
-  if (info.labels !== undefined) out['labels'] = labelsJson(info.labels);
+  return out;
+}
+
+/** `FullFrameworkWriter`'s fields after `executors`: `labels` (if any) and `offer_constraints`. */
+export function frameworkTailJson(framework: Framework): JsonObject {
+  const out: JsonObject = {};
+  if (framework.info.labels !== undefined) out['labels'] = labelsJson(framework.info.labels);
   out['offer_constraints'] = framework.offerConstraints === undefined ? {} : protoJson('mesos.v1.scheduler.OfferConstraints', framework.offerConstraints);
   return out;
 }
 
-/** What an agent's tasks and executors use. */
+/** Mesos's `json(Offer)`. */
+export function offerJson(o: OutstandingOffer): JsonObject {
+  return { id: o.id, framework_id: o.frameworkId, allocation_info: { role: o.role }, slave_id: o.agentId, resources: resourcesJson(o.resources) };
+}
+
+/** Every executor of a framework, with its agent. */
+export function* frameworkExecutors(framework: Framework): Iterable<[string, ExecutorRecord]> {
+  for (const [agentId, byId] of framework.executors) for (const record of byId.values()) yield [agentId, record];
+}
+
+/** Mesos's `FullFrameworkWriter`, built from scratch. */
+export function frameworkJson(core: MasterCore, framework: Framework): JsonObject {
+  const used = Resources.sum(frameworkUsedByAgent(framework).values());
+  const offered = core.offers.outstandingResources(framework.id);
+  const out = frameworkHeadJson(framework, used, offered);
+  out['tasks'] = [...framework.tasks.values()].map(taskJson);
+  out['unreachable_tasks'] = [...framework.unreachableTasks.values()].map(taskJson);
+  out['completed_tasks'] = framework.completedTasks.map(taskJson);
+  out['offers'] = core.offers.offersOf(framework.id).map(offerJson);
+  out['executors'] = [...frameworkExecutors(framework)].map(([agentId, record]) => executorJson(record, agentId));
+  return { ...out, ...frameworkTailJson(framework) };
+}
+
+/** What an agent's tasks (not terminal or unreachable) and executors use. */
 export function agentUsed(agent: Agent): Resources {
   const live = [...agentTasks(agent)].filter((t) => !isTerminalOrUnreachable(t.task.state));
   return usedResources(live).plus(usedResources(agentExecutors(agent)));
 }
 
-/** Mesos's `SlaveWriter`. */
+/** What is offered on an agent. */
+export function agentOffered(core: MasterCore, agent: Agent): Resources {
+  return Resources.sum(core.offers.offersOn(agent.id).map((o) => o.resources));
+}
+
+/** Mesos's `SlaveWriter` (the agents of `/master/state` and `/master/state-summary`). */
 export function agentJson(core: MasterCore, agent: Agent): JsonObject {
   const out: JsonObject = {
     id: agent.id,
@@ -193,93 +225,87 @@ export function agentJson(core: MasterCore, agent: Agent): JsonObject {
   if (agent.reregisteredTime !== undefined) out['reregistered_time'] = agent.reregisteredTime;
   out['resources'] = resourcesJson(agent.total);
   out['used_resources'] = resourcesJson(agentUsed(agent));
-  out['offered_resources'] = resourcesJson(Resources.sum(core.offers.offersOn(agent.id).map((o) => o.resources)));
+  out['offered_resources'] = resourcesJson(agentOffered(core, agent));
   const reserved: JsonObject = {};
   for (const [role, r] of agent.total.reservedByRole()) reserved[role] = resourcesJson(r);
   out['reserved_resources'] = reserved;
   out['unreserved_resources'] = resourcesJson(agent.total.unreserved());
   out['active'] = agent.active;
-  out['deactivated'] = false;
+  out['deactivated'] = agent.deactivated;
   out['version'] = agent.version;
   out['capabilities'] = agent.capabilityList.map((c) => AgentInfo_Capability_Type[c.type ?? 0] ?? 'UNKNOWN');
+  if (agent.drain !== undefined) {
+    out['drain_info'] = protoJson('mesos.v1.DrainInfo', { state: agent.drain.state ?? DrainState.UNKNOWN, config: agent.drain.config });
+  }
   return out;
 }
 
-/** The whole `/master/state` body. */
-export function stateJson(core: MasterCore, version: VersionInfo): JsonObject {
+function resourceListJson(resources: Resources): Json[] {
+  return resources.toProto({ format: 'endpoint' }).map((r) => protoJson('mesos.v1.Resource', r));
+}
+
+/** `SlavesWriter::writeSlave` (the agents of `/master/slaves`): {@link agentJson} plus the `*_full` resources. */
+export function agentFullJson(core: MasterCore, agent: Agent): JsonObject {
+  const out = agentJson(core, agent);
+  const reserved: JsonObject = {};
+  for (const [role, r] of agent.total.reservedByRole()) reserved[role] = resourceListJson(r);
+  out['reserved_resources_full'] = reserved;
+  out['unreserved_resources_full'] = resourceListJson(agent.total.unreserved());
+  out['used_resources_full'] = resourceListJson(agentUsed(agent));
+  out['offered_resources_full'] = resourceListJson(agentOffered(core, agent));
+  return out;
+}
+
+/** `/master/state`'s fields before `slaves`: build, master identity, agent counts, leader, flags. */
+export function masterHeadJson(core: MasterCore, version: VersionInfo, agentCounts: { active: number; inactive: number }): JsonObject {
   const info = core.info;
   const out: JsonObject = { version: MESOS_VERSION };
   if (version.git_sha !== undefined) out['git_sha'] = version.git_sha;
+  if (version.git_tag !== undefined) out['git_tag'] = version.git_tag;
   out['build_date'] = version.build_date;
   out['build_time'] = version.build_time;
   out['build_user'] = version.build_user;
   out['start_time'] = core.startTime;
+  // This master is elected as it starts (no ZooKeeper contender yet).
   out['elected_time'] = core.startTime;
   out['id'] = core.id;
   out['pid'] = info.pid ?? '';
   out['hostname'] = info.hostname ?? '';
   out['capabilities'] = [];
-  const agents = [...core.agents.values()];
-  out['activated_slaves'] = agents.filter((a) => a.active).length;
-  out['deactivated_slaves'] = agents.filter((a) => !a.active).length;
+  out['activated_slaves'] = agentCounts.active;
+  out['deactivated_slaves'] = agentCounts.inactive;
   out['unreachable_slaves'] = core.unreachable.size;
+  if (info.domain !== undefined) out['domain'] = protoJson('mesos.v1.DomainInfo', info.domain);
   out['leader'] = info.pid ?? '';
-  out['leader_info'] = { id: core.id, pid: info.pid ?? '', port: info.port ?? 0, hostname: info.hostname ?? '' };
+  out['leader_info'] = leaderInfoJson(core);
   if (core.flags.log_dir !== undefined) out['log_dir'] = core.flags.log_dir;
   out['flags'] = flagsModel(core.flags);
-  out['slaves'] = agents.map((a) => agentJson(core, a));
+  return out;
+}
+
+/** Mesos's `json(MasterInfo)` of the leading master (this one): id, pid, port, hostname and domain. */
+export function leaderInfoJson(core: MasterCore): JsonObject {
+  const info = core.info;
+  const out: JsonObject = { id: core.id, pid: info.pid ?? '', port: info.port ?? 0, hostname: info.hostname ?? '' };
+  if (info.domain !== undefined) out['domain'] = protoJson('mesos.v1.DomainInfo', info.domain);
+  return out;
+}
+
+/** Active and inactive agents, walked (the reference; the cache keeps these counts itself). */
+export function countAgents(core: MasterCore): { active: number; inactive: number } {
+  let active = 0;
+  for (const a of core.agents.values()) if (a.active) active++;
+  return { active, inactive: core.agents.size - active };
+}
+
+/** The whole `/master/state` body, built from scratch by walking everything (the cache's reference). */
+export function stateJson(core: MasterCore, version: VersionInfo): JsonObject {
+  const out = masterHeadJson(core, version, countAgents(core));
+  out['slaves'] = [...core.agents.values()].map((a) => agentJson(core, a));
   out['recovered_slaves'] = [];
   out['frameworks'] = [...core.frameworks.values()].map((f) => frameworkJson(core, f));
   out['completed_frameworks'] = [...core.completedFrameworks.values()].map((f) => frameworkJson(core, f));
   out['orphan_tasks'] = [];
   out['unregistered_frameworks'] = [];
-  return out;
-}
-
-/** The master's `/metrics/snapshot` figures (`master/...`), gauges computed from the state. */
-export function masterMetrics(core: MasterCore): Record<string, number> {
-  const out: Record<string, number> = {};
-  const frameworks = [...core.frameworks.values()];
-  out['master/frameworks_active'] = frameworks.filter((f) => f.active).length;
-  out['master/frameworks_inactive'] = frameworks.filter((f) => !f.active).length;
-  out['master/frameworks_connected'] = frameworks.filter((f) => f.state === 'connected').length;
-  out['master/frameworks_disconnected'] = frameworks.filter((f) => f.state === 'disconnected').length;
-  const agents = [...core.agents.values()];
-  out['master/slaves_active'] = agents.filter((a) => a.active).length;
-  out['master/slaves_inactive'] = agents.filter((a) => !a.active).length;
-  out['master/slaves_connected'] = agents.filter((a) => a.connected).length;
-  out['master/slaves_disconnected'] = agents.filter((a) => !a.connected).length;
-  out['master/slaves_unreachable'] = core.unreachable.size;
-  out['master/outstanding_offers'] = core.offers.size;
-  const gauges: Partial<Record<TaskState, string>> = {
-    [TaskState.TASK_STAGING]: 'staging',
-    [TaskState.TASK_STARTING]: 'starting',
-    [TaskState.TASK_RUNNING]: 'running',
-    [TaskState.TASK_KILLING]: 'killing',
-    [TaskState.TASK_UNREACHABLE]: 'unreachable',
-  };
-  for (const name of Object.values(gauges)) out[`master/tasks_${name}`] = 0;
-  for (const f of frameworks) {
-    for (const t of f.tasks.values()) {
-      const name = t.task.state === undefined ? undefined : gauges[t.task.state];
-      if (name !== undefined) out[`master/tasks_${name}`]! += 1;
-    }
-    out['master/tasks_unreachable']! += f.unreachableTasks.size;
-  }
-  for (const [name, value] of Object.entries(core.counters)) out[`master/${name}`] = value;
-  let total = Resources.EMPTY;
-  let used = Resources.EMPTY;
-  for (const a of agents) {
-    total = total.plus(a.total);
-    used = used.plus(agentUsed(a).unallocate());
-  }
-  for (const name of ['cpus', 'mem', 'disk', 'gpus']) {
-    const t = total.get(name) ?? 0;
-    const u = used.get(name) ?? 0;
-    out[`master/${name}_total`] = t;
-    out[`master/${name}_used`] = u;
-    out[`master/${name}_percent`] = t === 0 ? 0 : u / t;
-  }
-  out['master/elected'] = 1;
   return out;
 }

@@ -6,12 +6,18 @@
  *      (one LAUNCH of many tasks per ACCEPT; and one LAUNCH per task in one ACCEPT) and one task per ACCEPT;
  *   2. offer-to-RUNNING latency p50/p99 with launches paced at half the measured throughput of each mode;
  *   3. the master's resident memory (VmRSS) idle, with SIM_AGENTS agents and, in a fresh master, with
- *      SIM_AGENTS_LARGE agents.
+ *      SIM_AGENTS_LARGE agents;
+ *   4. in that large cluster, with SIM_STATE_TASKS tasks running on it: the latency (p50/p99, to the last byte)
+ *      and size of `GET /master/state`, unchanged between requests and with a change (a task killed) before each,
+ *      and of `GET /metrics/snapshot` (target: /master/state p50 <= 250 ms; Apache Mesos needed 5.7-8 s for its
+ *      large preset).
  *
  * Environment:
  *   SIM_AGENTS=1000           simulated agents for the throughput and latency runs
  *   SIM_TASKS=20000           tasks per throughput run (latency runs use half)
- *   SIM_AGENTS_LARGE=10000    agents for the second memory figure (0 skips it)
+ *   SIM_AGENTS_LARGE=10000    agents for the second memory figure and the polled-endpoint figures (0 skips them)
+ *   SIM_STATE_TASKS=100000    running tasks in the large cluster for the /master/state figures (0 skips them)
+ *   SIM_STATE_REQUESTS=20     requests per /master/state and /metrics/snapshot figure
  *   SIM_REPEAT=3              throughput runs per mode (the median is reported)
  *   SIM_ALLOCATION_INTERVAL=50ms   the master's --allocation_interval (see below)
  *   SIM_AGENT_RESOURCES       each agent's resources (default cpus:1;mem:1024;disk:1024;ports:[31000-32000])
@@ -25,6 +31,8 @@
  *   SIM_PIPELINING=<n>        HTTP/1.1 pipelining of calls (agents' and the bench scheduler's; see
  *                             apps/sim/src/split-dispatcher.ts); 1 sends one call per connection at a time.
  *                             Default: 8 for the agents, 16 for the scheduler
+ *   SIM_ONLY_LARGE=1          run phase 2 only (the large cluster: memory and the polled-endpoint figures)
+ *   SIM_STATE_PROFILE=<dir>   run the large cluster's master under `node --cpu-prof`
  *   BENCH_JSON=<file>         append one JSON line per figure, as `npm run bench` does
  *
  * Why --allocation_interval=50ms: Mesos's default (1 s) caps one-task-per-ACCEPT throughput at one task per agent
@@ -33,6 +41,7 @@
  * itself stays a small share of the master's time.
  */
 import { execSync } from 'node:child_process';
+import { get as httpGet } from 'node:http';
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,8 +54,12 @@ import {
   MasterProcess,
   REPO_ROOT,
   runBenchScheduler,
+  fillCluster,
+  percentiles,
   runBenchSchedulerInWorker,
   simulateAgents,
+  type FilledCluster,
+  type TaskBehaviour,
   type AgentSimulation,
   type BenchRunResult,
   type LaunchMode,
@@ -148,13 +161,14 @@ async function allocationRuns(master: MasterProcess): Promise<string> {
   }
 }
 
-async function startAgents(master: MasterProcess, count: number, resources: string): Promise<{ sim: AgentSimulation; seconds: number }> {
+async function startAgents(master: MasterProcess, count: number, resources: string, behaviour?: TaskBehaviour): Promise<{ sim: AgentSimulation; seconds: number }> {
   const t0 = performance.now();
   let warnings = 0;
   const sim = simulateAgents({
     master: master.url,
     count,
     resources,
+    ...(behaviour === undefined ? {} : { behaviour }),
     ...(pipelining === undefined ? {} : { pipelining }),
     logger: {
       info: () => undefined,
@@ -174,10 +188,63 @@ async function settledRssMiB(master: MasterProcess): Promise<number> {
   return master.rssKiB() / 1024;
 }
 
+/**
+ * One GET to the last byte: milliseconds and bytes. The body is counted, not kept: this process also runs the
+ * simulated agents, and copying 40 MB into one buffer here would be measured as the master's time.
+ */
+function timedGet(url: string): Promise<{ ms: number; bytes: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { agent: false }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.byteLength));
+      res.on('end', () => (res.statusCode === 200 ? resolve({ ms: performance.now() - t0, bytes }) : reject(new Error(`GET ${url}: ${res.statusCode ?? 0}`))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The polled endpoints on a filled cluster: `/master/state` once cold (the first request builds every cached
+ * part), `requests` times with nothing changed in between, `requests` times with a task killed before each (so
+ * the parts it touches are made again), and `/metrics/snapshot`.
+ */
+async function pollFigures(master: MasterProcess, filled: FilledCluster, params: Row['params'], requests: number, add: (scenario: string, params: Row['params'], figure: E2eFigure) => void): Promise<void> {
+  const mesos = { value: 5700, source: 'Apache Mesos 1.11 /master/state, large preset: 5.7-8 s' };
+  const cold = await timedGet(`${master.url}/master/state`);
+  console.log(`  # /master/state cold (first request, every part made): ${fmt(cold.ms)} ms, ${fmt(cold.bytes / 1e6)} MB`);
+  const unchanged: number[] = [];
+  for (let i = 0; i < requests; i++) unchanged.push((await timedGet(`${master.url}/master/state`)).ms);
+  const changed: number[] = [];
+  let size = cold.bytes;
+  for (let i = 0; i < requests; i++) {
+    await filled.killOne();
+    const r = await timedGet(`${master.url}/master/state`);
+    changed.push(r.ms);
+    size = r.bytes;
+  }
+  const metrics: number[] = [];
+  for (let i = 0; i < requests; i++) metrics.push((await timedGet(`${master.url}/metrics/snapshot`)).ms);
+  const u = percentiles(unchanged);
+  const c = percentiles(changed);
+  const m = percentiles(metrics);
+  add('e2e/MasterState', { ...params, between: 'nothing' }, { metric: 'p50_ms', value: u.p50, unit: 'ms', target: 250, better: 'lower', reference: mesos });
+  add('e2e/MasterState', { ...params, between: 'nothing' }, { metric: 'p99_ms', value: u.p99, unit: 'ms', better: 'lower' });
+  add('e2e/MasterState', { ...params, between: 'a task killed' }, { metric: 'p50_ms', value: c.p50, unit: 'ms', target: 250, better: 'lower', reference: mesos });
+  add('e2e/MasterState', { ...params, between: 'a task killed' }, { metric: 'p99_ms', value: c.p99, unit: 'ms', better: 'lower' });
+  add('e2e/MasterState', { ...params, first: 'cold' }, { metric: 'latency_ms', value: cold.ms, unit: 'ms', better: 'lower' });
+  add('e2e/MasterState', params, { metric: 'size_mb', value: size / 1e6, unit: 'MB', better: 'lower' });
+  add('e2e/MetricsSnapshot', params, { metric: 'p50_ms', value: m.p50, unit: 'ms', better: 'lower' });
+  add('e2e/MetricsSnapshot', params, { metric: 'p99_ms', value: m.p99, unit: 'ms', better: 'lower' });
+}
+
 async function main(): Promise<void> {
   const agents = envInt('SIM_AGENTS', 1000);
   const tasks = envInt('SIM_TASKS', 20_000);
   const largeAgents = envInt('SIM_AGENTS_LARGE', 10_000);
+  const stateTasks = envInt('SIM_STATE_TASKS', 100_000);
+  const stateRequests = Math.max(1, envInt('SIM_STATE_REQUESTS', 20));
   const repeat = Math.max(1, envInt('SIM_REPEAT', 3));
   const interval = process.env['SIM_ALLOCATION_INTERVAL'] ?? '50ms';
   const resources = process.env['SIM_AGENT_RESOURCES'] ?? DEFAULT_SIM_RESOURCES;
@@ -202,91 +269,107 @@ async function main(): Promise<void> {
     rows.push({ scenario, params, figure });
   };
 
-  // ---- phase 1: throughput and latency with SIM_AGENTS agents ------------------------------------------------
-  const master = await MasterProcess.start({ flags, logFile, ...(profileDir === undefined ? {} : { cpuProfileDir: profileDir }) });
-  let sim: AgentSimulation | undefined;
-  try {
-    const idleMiB = await settledRssMiB(master);
-    const started = await startAgents(master, agents, resources);
-    sim = started.sim;
-    console.log(`# ${agents} agents registered in ${started.seconds.toFixed(1)} s`);
-    const withAgentsMiB = await settledRssMiB(master);
-    add('e2e/MasterMemory', { agents: 0 }, { metric: 'master_rss_mib', value: idleMiB, unit: 'MiB', better: 'lower' });
-    add('e2e/MasterMemory', { agents }, { metric: 'master_rss_mib', value: withAgentsMiB, unit: 'MiB', better: 'lower' });
+  // SIM_ONLY_LARGE=1: only phase 2 (the large cluster: memory, /master/state, /metrics/snapshot).
+  if (process.env['SIM_ONLY_LARGE'] !== '1') {
+    // ---- phase 1: throughput and latency with SIM_AGENTS agents ------------------------------------------------
+    const master = await MasterProcess.start({ flags, logFile, ...(profileDir === undefined ? {} : { cpuProfileDir: profileDir }) });
+    let sim: AgentSimulation | undefined;
+    try {
+      const idleMiB = await settledRssMiB(master);
+      const started = await startAgents(master, agents, resources);
+      sim = started.sim;
+      console.log(`# ${agents} agents registered in ${started.seconds.toFixed(1)} s`);
+      const withAgentsMiB = await settledRssMiB(master);
+      add('e2e/MasterMemory', { agents: 0 }, { metric: 'master_rss_mib', value: idleMiB, unit: 'MiB', better: 'lower' });
+      add('e2e/MasterMemory', { agents }, { metric: 'master_rss_mib', value: withAgentsMiB, unit: 'MiB', better: 'lower' });
 
-    // JIT warm-up of both processes: not reported.
-    await measuredRun(master, { master: master.url, tasks: Math.min(2000, tasks), mode: 'batched', frameworkName: 'bench-warmup' });
-    await measuredRun(master, { master: master.url, tasks: Math.min(1000, tasks), mode: 'one-per-accept', frameworkName: 'bench-warmup' });
+      // JIT warm-up of both processes: not reported.
+      await measuredRun(master, { master: master.url, tasks: Math.min(2000, tasks), mode: 'batched', frameworkName: 'bench-warmup' });
+      await measuredRun(master, { master: master.url, tasks: Math.min(1000, tasks), mode: 'one-per-accept', frameworkName: 'bench-warmup' });
 
-    const max: Partial<Record<LaunchMode, number>> = {};
-    const throughput: readonly { mode: LaunchMode; target: number }[] = [
-      { mode: 'batched', target: 5000 },
-      { mode: 'batched-ops', target: 5000 },
-      { mode: 'one-per-accept', target: 2500 },
-    ];
-    for (const { mode, target } of throughput) {
-      // Several runs, the median reported: other work on a small machine makes single runs jumpy.
-      const runs: Awaited<ReturnType<typeof measuredRun>>[] = [];
-      for (let i = 0; i < repeat; i++) {
-        const run = await measuredRun(master, { master: master.url, tasks, mode, frameworkName: `bench-${mode}` });
-        if (run.result.failed > 0 || run.result.timedOut) failedRuns++;
-        console.log(`  # throughput ${mode} #${i + 1}: ${fmt(run.result.tasksPerSecond)} tasks/s; ${describe(run.result)}; CPU: master ${fmt(run.masterCpuPct)}%, bench process ${fmt(run.benchCpuPct)}% of a core`);
-        runs.push(run);
+      const max: Partial<Record<LaunchMode, number>> = {};
+      const throughput: readonly { mode: LaunchMode; target: number }[] = [
+        { mode: 'batched', target: 5000 },
+        { mode: 'batched-ops', target: 5000 },
+        { mode: 'one-per-accept', target: 2500 },
+      ];
+      for (const { mode, target } of throughput) {
+        // Several runs, the median reported: other work on a small machine makes single runs jumpy.
+        const runs: Awaited<ReturnType<typeof measuredRun>>[] = [];
+        for (let i = 0; i < repeat; i++) {
+          const run = await measuredRun(master, { master: master.url, tasks, mode, frameworkName: `bench-${mode}` });
+          if (run.result.failed > 0 || run.result.timedOut) failedRuns++;
+          console.log(`  # throughput ${mode} #${i + 1}: ${fmt(run.result.tasksPerSecond)} tasks/s; ${describe(run.result)}; CPU: master ${fmt(run.masterCpuPct)}%, bench process ${fmt(run.benchCpuPct)}% of a core`);
+          runs.push(run);
+        }
+        runs.sort((a, b) => a.result.tasksPerSecond - b.result.tasksPerSecond);
+        const median = runs[Math.floor(runs.length / 2)]!;
+        max[mode] = median.result.tasksPerSecond;
+        const params = { agents, tasks, mode, allocation_interval: interval, runs: repeat };
+        add('e2e/Throughput', params, { metric: 'tasks_per_s', value: median.result.tasksPerSecond, unit: 'tasks/s', target, better: 'higher', reference: NOMAD, anchors: [KUBE] });
+        add('e2e/Throughput', params, { metric: 'master_cpu_pct', value: median.masterCpuPct, unit: '% of a core', better: 'lower' });
+        // What the master alone needs per task: its ceiling on a core of its own, whatever the benchmark costs.
+        add('e2e/Throughput', params, { metric: 'master_cpu_ms_per_task', value: median.masterCpuMs / Math.max(1, median.result.finished), unit: 'ms', better: 'lower' });
       }
-      runs.sort((a, b) => a.result.tasksPerSecond - b.result.tasksPerSecond);
-      const median = runs[Math.floor(runs.length / 2)]!;
-      max[mode] = median.result.tasksPerSecond;
-      const params = { agents, tasks, mode, allocation_interval: interval, runs: repeat };
-      add('e2e/Throughput', params, { metric: 'tasks_per_s', value: median.result.tasksPerSecond, unit: 'tasks/s', target, better: 'higher', reference: NOMAD, anchors: [KUBE] });
-      add('e2e/Throughput', params, { metric: 'master_cpu_pct', value: median.masterCpuPct, unit: '% of a core', better: 'lower' });
-      // What the master alone needs per task: its ceiling on a core of its own, whatever the benchmark costs.
-      add('e2e/Throughput', params, { metric: 'master_cpu_ms_per_task', value: median.masterCpuMs / Math.max(1, median.result.finished), unit: 'ms', better: 'lower' });
-    }
 
-    for (const mode of ['one-per-accept', 'batched'] as const) {
-      const measuredMax = max[mode] ?? Number.NaN;
-      if (!(measuredMax > 0)) {
-        console.log(`  # no latency run for ${mode}: its throughput runs finished no task`);
-        failedRuns++;
-        continue;
+      for (const mode of ['one-per-accept', 'batched'] as const) {
+        const measuredMax = max[mode] ?? Number.NaN;
+        if (!(measuredMax > 0)) {
+          console.log(`  # no latency run for ${mode}: its throughput runs finished no task`);
+          failedRuns++;
+          continue;
+        }
+        const rate = Math.max(1, Math.floor(measuredMax / 2));
+        const latencyTasks = Math.max(1, Math.floor(tasks / 2));
+        const { result, masterCpuPct } = await measuredRun(master, { master: master.url, tasks: latencyTasks, mode, rate, burstSeconds, frameworkName: `bench-latency-${mode}` });
+        if (result.failed > 0 || result.timedOut) failedRuns++;
+        console.log(`  # latency ${mode} at ${rate}/s: achieved ${fmt(result.launchRate)} launches/s; ${describe(result)}`);
+        console.log(`  #   ${await allocationRuns(master)}`);
+        const params = { agents, tasks: latencyTasks, mode, rate, burst_s: burstSeconds, allocation_interval: interval };
+        const l = result.offerToRunningMs;
+        add('e2e/OfferToRunning', params, { metric: 'p50_ms', value: l.p50, unit: 'ms', better: 'lower' });
+        add('e2e/OfferToRunning', params, { metric: 'p99_ms', value: l.p99, unit: 'ms', target: 50, better: 'lower' });
+        add('e2e/OfferToRunning', params, { metric: 'achieved_launches_per_s', value: result.launchRate, unit: 'tasks/s', better: 'higher' });
+        add('e2e/OfferToRunning', params, { metric: 'master_cpu_pct', value: masterCpuPct, unit: '% of a core', better: 'lower' });
       }
-      const rate = Math.max(1, Math.floor(measuredMax / 2));
-      const latencyTasks = Math.max(1, Math.floor(tasks / 2));
-      const { result, masterCpuPct } = await measuredRun(master, { master: master.url, tasks: latencyTasks, mode, rate, burstSeconds, frameworkName: `bench-latency-${mode}` });
-      if (result.failed > 0 || result.timedOut) failedRuns++;
-      console.log(`  # latency ${mode} at ${rate}/s: achieved ${fmt(result.launchRate)} launches/s; ${describe(result)}`);
-      console.log(`  #   ${await allocationRuns(master)}`);
-      const params = { agents, tasks: latencyTasks, mode, rate, burst_s: burstSeconds, allocation_interval: interval };
-      const l = result.offerToRunningMs;
-      add('e2e/OfferToRunning', params, { metric: 'p50_ms', value: l.p50, unit: 'ms', better: 'lower' });
-      add('e2e/OfferToRunning', params, { metric: 'p99_ms', value: l.p99, unit: 'ms', target: 50, better: 'lower' });
-      add('e2e/OfferToRunning', params, { metric: 'achieved_launches_per_s', value: result.launchRate, unit: 'tasks/s', better: 'higher' });
-      add('e2e/OfferToRunning', params, { metric: 'master_cpu_pct', value: masterCpuPct, unit: '% of a core', better: 'lower' });
+      const stats = sim.stats();
+      if (stats.disconnects > 0 || stats.badAcknowledgements > 0) {
+        console.log(`  # agents: ${stats.disconnects} session(s) lost, ${stats.badAcknowledgements} unexpected acknowledgement(s), ${stats.failedCalls} failed call(s)`);
+      }
+      add('e2e/MasterMemory', { agents, after: 'runs' }, { metric: 'master_rss_mib', value: await settledRssMiB(master), unit: 'MiB', better: 'lower' });
+      add('e2e/MasterMemory', { agents, after: 'runs' }, { metric: 'master_peak_rss_mib', value: master.peakRssKiB() / 1024, unit: 'MiB', better: 'lower' });
+    } finally {
+      await sim?.stop();
+      await master.stop();
     }
-    const stats = sim.stats();
-    if (stats.disconnects > 0 || stats.badAcknowledgements > 0) {
-      console.log(`  # agents: ${stats.disconnects} session(s) lost, ${stats.badAcknowledgements} unexpected acknowledgement(s), ${stats.failedCalls} failed call(s)`);
-    }
-    add('e2e/MasterMemory', { agents, after: 'runs' }, { metric: 'master_rss_mib', value: await settledRssMiB(master), unit: 'MiB', better: 'lower' });
-    add('e2e/MasterMemory', { agents, after: 'runs' }, { metric: 'master_peak_rss_mib', value: master.peakRssKiB() / 1024, unit: 'MiB', better: 'lower' });
-  } finally {
-    await sim?.stop();
-    await master.stop();
   }
 
-  // ---- phase 2: memory with SIM_AGENTS_LARGE agents, in a fresh master -----------------------------------------
+  // ---- phase 2: memory with SIM_AGENTS_LARGE agents, in a fresh master; then the polled endpoints -------------
   if (largeAgents > 0) {
-    const big = await MasterProcess.start({ flags, logFile });
+    const stateProfileDir = process.env['SIM_STATE_PROFILE'];
+    const big = await MasterProcess.start({ flags, logFile, ...(stateProfileDir === undefined ? {} : { cpuProfileDir: stateProfileDir }) });
     let largeSim: AgentSimulation | undefined;
+    let filled: FilledCluster | undefined;
     try {
       const idleMiB = await settledRssMiB(big);
-      const started = await startAgents(big, largeAgents, resources);
+      // Tasks on these agents keep running until killed: the polled endpoints are measured with them in place.
+      const started = await startAgents(big, largeAgents, resources, 'run');
       largeSim = started.sim;
       console.log(`# ${largeAgents} agents registered in ${started.seconds.toFixed(1)} s`);
       const rss = await settledRssMiB(big);
       add('e2e/MasterMemory', { agents: largeAgents }, { metric: 'master_rss_mib', value: rss, unit: 'MiB', better: 'lower' });
       add('e2e/MasterMemory', { agents: largeAgents }, { metric: 'master_rss_mib_per_10k_agents', value: ((rss - idleMiB) * 10_000) / largeAgents, unit: 'MiB', better: 'lower' });
+      if (stateTasks > 0) {
+        const t0 = performance.now();
+        filled = await fillCluster({ master: big.url, tasks: stateTasks, perOffer: Math.max(1, Math.ceil(stateTasks / largeAgents)) });
+        await filled.ready(180_000);
+        console.log(`# ${stateTasks} tasks running on ${largeAgents} agents after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        await sleep(2000);
+        await pollFigures(big, filled, { agents: largeAgents, tasks: stateTasks }, stateRequests, add);
+        add('e2e/MasterMemory', { agents: largeAgents, tasks: stateTasks }, { metric: 'master_rss_mib', value: await settledRssMiB(big), unit: 'MiB', better: 'lower' });
+      }
     } finally {
+      await filled?.stop();
       await largeSim?.stop();
       await big.stop();
     }

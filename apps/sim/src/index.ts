@@ -16,6 +16,7 @@ export { SimulatedAgent, type SimulatedAgentOptions } from './simulated-agent';
 export { InstantExecutor, uuidBytes, type ExecutorCounters, type InstantExecutorOptions, type TaskBehaviour } from './instant-executor';
 export { runBenchSchedulerInWorker, type WorkerBenchRunOptions } from './bench-worker';
 export { runBenchScheduler, LAUNCH_MODES, type BenchRunOptions, type BenchRunResult, type LaunchMode } from './bench-scheduler';
+export { fillCluster, type FillOptions, type FilledCluster } from './fill-scheduler';
 export { MasterProcess, MASTER_BIN, REPO_ROOT, procStatusKiB, type MasterProcessOptions } from './master-process';
 export { TokenBucket, percentiles, type Percentiles } from './stats';
 export { CallPoster, type CallPosterOptions, type PostResponse } from './call-poster';
