@@ -189,7 +189,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       '--ip=127.0.0.1',
       `--port=${port}`,
       `--work_dir=${workDir}`,
-      '--hostname=127.0.0.1',
+      ...(extra.some((f) => f.startsWith('--hostname=')) ? [] : ['--hostname=127.0.0.1']),
       ...(extra.some((f) => f.startsWith('--resources=')) ? [] : ['--resources=cpus:4;mem:4096;disk:4096;ports:[31000-32000]']),
       ...extra,
     ]);
