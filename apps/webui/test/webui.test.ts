@@ -87,6 +87,32 @@ describe('web UI', () => {
     expect(ui.errors).toEqual([]);
   });
 
+  it('shows quota on the roles page and a schedule with a DRAINING machine on the maintenance page', async () => {
+    const { page } = ui;
+    const post = async (path: string, body: unknown): Promise<number> =>
+      (await fetch(`${cluster.masterUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).status;
+    const quota = { type: 'UPDATE_QUOTA', update_quota: { quota_configs: [{ role: 'web', guarantees: { cpus: { value: 1 } }, limits: { cpus: { value: 2 } } }] } };
+    expect(await post('/api/v1', quota)).toBe(200);
+    // The previous test left the page on #/roles: go elsewhere first, so that the roles page fetches anew.
+    await page.goto(`${cluster.masterUrl}/#/`);
+    await page.goto(`${cluster.masterUrl}/#/roles`);
+    await page.waitForSelector('#role-table tr[data-role="web"] td:nth-child(4):has-text("cpus")');
+    expect(await page.textContent('#role-table tr[data-role="web"] td:nth-child(5)')).toContain('2');
+
+    const start = Date.now() * 1_000_000 + 3_600_000_000_000;
+    const machine = { hostname: 'ui-maintenance-host', ip: '10.0.0.9' };
+    const schedule = { windows: [{ machine_ids: [machine], unavailability: { start: { nanoseconds: start }, duration: { nanoseconds: 7_200_000_000_000 } } }] };
+    expect(await post('/master/maintenance/schedule', schedule)).toBe(200);
+    await page.goto(`${cluster.masterUrl}/#/`);
+    await page.goto(`${cluster.masterUrl}/#/maintenance`);
+    await page.waitForSelector('#maintenance-windows td:text("ui-maintenance-host / 10.0.0.9")');
+    await page.waitForSelector('#maintenance-status td:text("ui-maintenance-host / 10.0.0.9")');
+    expect(await page.textContent('#maintenance-status')).toContain('DRAINING');
+    expect(await page.textContent('#maintenance-windows')).toContain('2');
+    expect(await post('/master/maintenance/schedule', { windows: [] })).toBe(200);
+    expect(ui.errors).toEqual([]);
+  });
+
   it('shows a launched task live, follows its stdout, and sees it finish', async () => {
     const { page } = ui;
     await page.goto(`${cluster.masterUrl}/#/tasks`);
