@@ -11,6 +11,7 @@ import { createEventStream, decodeRequest, getHeader, negotiateRequest, negotiat
 import { internal, type AgentInfo, type Resource } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 import { executorExited, frameworkMessage, parsePid, pong, registerAgent, removeAgent, reregisterAgent, statusUpdates } from './agents';
+import { countAgentCall } from './call-metrics';
 import type { MasterCore } from './core';
 import { operationStatusFromAgent } from './reservations-apply';
 
@@ -108,6 +109,7 @@ export async function handleAgentRequest(core: MasterCore, req: IncomingMessage,
       headers: { [STREAM_ID]: streamId },
     });
     const session = { streamId, stream };
+    countAgentCall(core.counters, call);
     try {
       if (call.type === T.REGISTER) registerAgent(core, session, call.register!);
       else reregisterAgent(core, session, call.agentId!.value!, call.reregister!);
@@ -127,6 +129,7 @@ export async function handleAgentRequest(core: MasterCore, req: IncomingMessage,
     return writeError(res, new MesosTsError('FORBIDDEN', `The stream ID '${streamId}' included in this request is not the current session of agent ${agentId}`));
   }
 
+  countAgentCall(core.counters, call);
   switch (call.type) {
     case T.STATUS_UPDATE:
       core.guard('STATUS_UPDATE', () => statusUpdates(core, agent, call.statusUpdates?.updates ?? []));

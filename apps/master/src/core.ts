@@ -15,6 +15,7 @@ import type { AgentDescription, OfferMap, OutstandingOffer } from '@mesos-ts/off
 import { TaskState, internal, scheduler, type ExecutorInfo, type MasterInfo, type Task, type TaskInfo, type TaskStatus, type URL as ProtoURL } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 import type { Logger } from 'pino';
+import { newMessageCounters, type MessageCounter } from './call-metrics';
 import { MasterChanges } from './events';
 import { makeInverseOffers } from './inverse-offers';
 import { MaintenanceState, agentMachineId } from './maintenance-state';
@@ -50,8 +51,8 @@ export interface Timer {
   cancel(): void;
 }
 
-/** Counters for `/metrics/snapshot` (gauges are computed from the state). */
-export interface MasterCounters {
+/** Counters for `/metrics/snapshot` (gauges are computed from the state), plus `messages_*` (call-metrics.ts). */
+export interface MasterCounters extends Record<MessageCounter, number> {
   tasks_finished: number;
   tasks_failed: number;
   tasks_killed: number;
@@ -131,6 +132,7 @@ export class MasterCore {
     messages_framework_to_executor: 0,
     messages_executor_to_framework: 0,
     invalid_scheduler_calls: 0,
+    ...newMessageCounters(),
   };
   /** Seconds since the epoch. */
   readonly startTime = nowSeconds();

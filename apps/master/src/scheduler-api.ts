@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MesosTsError } from '@mesos-ts/errors';
 import { createEventStream, decodeRequest, getHeader, negotiateRequest, negotiateResponse, readBody, writeAccepted, writeError, writeResponse } from '@mesos-ts/http-api';
 import { scheduler } from '@mesos-ts/proto';
+import { countSchedulerCall } from './call-metrics';
 import type { MasterCore } from './core';
 import { removeFramework, subscribe, updateFrameworkCall, type UpdateFrameworkResult } from './frameworks';
 import { acceptInverseOffers, declineInverseOffers } from './inverse-offers';
@@ -48,6 +49,7 @@ export async function handleSchedulerRequest(core: MasterCore, req: IncomingMess
     const response = negotiateResponse(req.headers, 'scheduler');
     if (!response.ok) return writeError(res, response.error);
     if (getHeader(req.headers, STREAM_ID) !== undefined) return fail(res, 'INVALID_ARGUMENT', "Subscribe calls should not include the 'Mesos-Stream-Id' header");
+    countSchedulerCall(core.counters, call);
     const streamId = randomUUID();
     const stream = createEventStream(res, { typeName: 'mesos.v1.scheduler.Event', contentType: response.value.messageEncoding, headers: { [STREAM_ID]: streamId } });
     core.guard('SUBSCRIBE', () => subscribe(core, { streamId, stream }, call.subscribe ?? {}));
@@ -68,6 +70,7 @@ export async function handleSchedulerRequest(core: MasterCore, req: IncomingMess
     return fail(res, 'FORBIDDEN', `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`);
   }
 
+  countSchedulerCall(core.counters, call);
   const run = (what: string, fn: () => void): void => {
     core.guard(what, fn);
     writeAccepted(res);

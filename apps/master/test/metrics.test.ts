@@ -139,6 +139,16 @@ describe('metrics', () => {
     expect(after['master/tasks_running']).toBe(0);
     expect(after['master/tasks_killed']).toBe(1);
     expect(after['master/cpus_used']).toBe(0);
+    // Mesos's per-message counters: one SUBSCRIBE, one LAUNCH, one ACKNOWLEDGE, one KILL, the agent's registration
+    // and its status updates (RUNNING and KILLED at least).
+    expect(after['master/messages_register_framework']).toBe(1);
+    expect(after['master/messages_reregister_framework']).toBe(0);
+    expect(after['master/messages_launch_tasks']).toBe(1);
+    expect(after['master/messages_status_update_acknowledgement']).toBe(1);
+    expect(after['master/messages_kill_task']).toBe(1);
+    expect(after['master/messages_register_slave']).toBe(1);
+    expect(after['master/messages_status_update']).toBeGreaterThanOrEqual(2);
+    expect(after['master/messages_authenticate']).toBe(0);
   });
 
   it('maps Mesos names to Prometheus names and labels', () => {
