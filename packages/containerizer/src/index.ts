@@ -6,3 +6,4 @@
 export type { ContainerConfig, ContainerTermination, Containerizer, LaunchedContainer } from './types';
 export { PosixContainerizer, type ContainerizerLogger, type PosixContainerizerOptions } from './posix-containerizer';
 export { describeSignal } from './internal/termination';
+export { Fetcher, type FetcherOptions, type FetchRequest, type FetchReport, type FetchedUri, type CacheUse, type FetcherCacheStats } from './fetcher';
