@@ -3,7 +3,27 @@
  *
  * @packageDocumentation
  */
-export type { ContainerConfig, ContainerTermination, Containerizer, LaunchedContainer } from './types';
+export type { ContainerConfig, ContainerLimitation, ContainerTermination, Containerizer, LaunchedContainer } from './types';
 export { PosixContainerizer, type ContainerizerLogger, type PosixContainerizerOptions } from './posix-containerizer';
 export { describeSignal } from './internal/termination';
 export { Fetcher, type FetcherOptions, type FetchRequest, type FetchReport, type FetchedUri, type CacheUse, type FetcherCacheStats } from './fetcher';
+export { MesosContainerizer, type MesosContainerizerOptions, type MesosContainerTermination } from './mesos-containerizer';
+export { measureLatency, type LatencyReport } from './mesos-containerizer-bench';
+export { ISOLATOR_NAMES, createIsolators } from './isolators/registry';
+export type { Isolator, LaunchContribution, Namespace } from './isolators/isolator';
+export { CgroupsManager } from './cgroups/manager';
+export { detectLayout, type CgroupLayout } from './cgroups/layout';
+export { createLinuxLauncher, createPosixLauncher, type Launcher } from './launcher/launcher';
+export {
+  DEFAULT_PROVISIONER_DIR,
+  DEFAULT_STORE_DIR,
+  DockerStore,
+  Provisioner,
+  computeImageLaunch,
+  parseDockerRegistryFlag,
+  parseImageReference,
+  type ImageConfig,
+  type ImageLaunch,
+  type ProvisionInfo,
+  type ProvisionerOptions,
+} from './provisioner';

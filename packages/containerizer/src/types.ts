@@ -5,7 +5,7 @@
  * it. The posix containerizer here is the first implementation; later ones keep this interface.
  */
 import type { Result } from '@mesos-ts/errors';
-import type { CommandInfo, ResourceStatistics, Resource } from '@mesos-ts/proto';
+import type { CommandInfo, ResourceStatistics, Resource, TaskStatus_Reason } from '@mesos-ts/proto';
 
 /** Everything needed to start one container running an executor. */
 export interface ContainerConfig {
@@ -37,6 +37,18 @@ export interface ContainerTermination {
   readonly signal?: string;
   /** Why, in words, e.g. "Container destroyed" or "Executor exited with status 1". */
   readonly message: string;
+  /** Set when the containerizer ended the container because it hit a limit (e.g. an OOM kill). */
+  readonly limitation?: ContainerLimitation;
+}
+
+/** A resource limit a container hit, which ended it (Mesos's ContainerLimitation). */
+export interface ContainerLimitation {
+  /** The TaskStatus reason the task's terminal update carries, e.g. REASON_CONTAINER_LIMITATION_MEMORY. */
+  readonly reason: TaskStatus_Reason;
+  /** Why, in words, as Mesos words it ("Memory limit exceeded: Requested: 64MB Maximum Used: 64MB ..."). */
+  readonly message: string;
+  /** The resources that were exceeded, e.g. `{ mem: 64 }` in Mesos's units (MB for mem); informational. */
+  readonly resources?: Readonly<Record<string, number>>;
 }
 
 /** A container that was started. */
