@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export type { ContainerConfig, ContainerLimitation, ContainerTermination, Containerizer, LaunchedContainer } from './types';
+export type { ContainerConfig, ContainerLimitation, ContainerMount, ContainerTermination, Containerizer, LaunchedContainer } from './types';
 export { PosixContainerizer, type ContainerizerLogger, type PosixContainerizerOptions } from './posix-containerizer';
 export { describeSignal } from './internal/termination';
 export { Fetcher, type FetcherOptions, type FetchRequest, type FetchReport, type FetchedUri, type CacheUse, type FetcherCacheStats } from './fetcher';

@@ -5,7 +5,7 @@
  * it. The posix containerizer here is the first implementation; later ones keep this interface.
  */
 import type { Result } from '@mesos-ts/errors';
-import type { CommandInfo, ResourceStatistics, Resource, TaskStatus_Reason } from '@mesos-ts/proto';
+import type { CommandInfo, ContainerInfo, ResourceStatistics, Resource, TaskStatus_Reason } from '@mesos-ts/proto';
 
 /** Everything needed to start one container running an executor. */
 export interface ContainerConfig {
@@ -25,6 +25,25 @@ export interface ContainerConfig {
   readonly user?: string;
   /** The container's resources (executor + tasks), for limits and statistics. */
   readonly resources: readonly Resource[];
+  /**
+   * The executor's ContainerInfo (type MESOS with an image, or DOCKER; volumes), absent for a plain command. A
+   * containerizer that cannot honour it must refuse the launch rather than run the command on the host.
+   */
+  readonly container?: ContainerInfo;
+  /**
+   * Host paths the container must see at `containerPath` (relative paths are inside the sandbox): the persistent
+   * volumes among the resources, resolved by the agent. filesystem/linux bind-mounts them; without it the agent
+   * links them into the sandbox itself.
+   */
+  readonly mounts?: readonly ContainerMount[];
+}
+
+/** One host path made visible inside a container. */
+export interface ContainerMount {
+  readonly hostPath: string;
+  /** Absolute (inside the container's root filesystem) or relative to the sandbox. */
+  readonly containerPath: string;
+  readonly readOnly: boolean;
 }
 
 /** How a container ended. */
