@@ -27,3 +27,4 @@ export {
   type ProvisionInfo,
   type ProvisionerOptions,
 } from './provisioner';
+export * from './docker';
