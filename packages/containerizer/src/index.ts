@@ -10,7 +10,8 @@ export { Fetcher, type FetcherOptions, type FetchRequest, type FetchReport, type
 export { MesosContainerizer, type MesosContainerizerOptions, type MesosContainerTermination } from './mesos-containerizer';
 export { measureLatency, type LatencyReport } from './mesos-containerizer-bench';
 export { ISOLATOR_NAMES, createIsolators } from './isolators/registry';
-export type { Isolator, LaunchContribution, Namespace } from './isolators/isolator';
+export type { Isolator, LaunchContribution, LaunchMount, Namespace } from './isolators/isolator';
+export { DEFAULT_SANDBOX_DIRECTORY, FilesystemLinuxIsolator } from './isolators/filesystem-linux';
 export { CgroupsManager } from './cgroups/manager';
 export { detectLayout, type CgroupLayout } from './cgroups/layout';
 export { createLinuxLauncher, createPosixLauncher, type Launcher } from './launcher/launcher';
@@ -28,3 +29,21 @@ export {
   type ProvisionerOptions,
 } from './provisioner';
 export * from './docker';
+export {
+  GpuAllocator,
+  NVIDIA_MAJOR,
+  detectNvidiaControlDevices,
+  detectNvidiaGpus,
+  parseNvidiaGpuDevices,
+  parseNvidiaSmiQuery,
+  resolveNvidiaGpus,
+  type CommandRunner,
+  type DeviceNode,
+  type NvidiaGpu,
+  type NvidiaSetup,
+  type ResolveGpusOptions,
+  type ResolvedGpus,
+} from './gpu';
+export { DEFAULT_DISK_WATCH_INTERVAL_MS, DiskDuIsolator, type DiskDuOptions, type DiskUsageProbe } from './isolators/disk-du';
+export { NvidiaGpuIsolator } from './isolators/gpu-nvidia';
+export { CgroupsDevicesIsolator, DEFAULT_ALLOWED_DEVICES } from './isolators/cgroups-devices';

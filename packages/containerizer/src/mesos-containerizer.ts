@@ -13,7 +13,7 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { access, lchown, readdir, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
-import type { ResourceStatistics } from '@mesos-ts/proto';
+import { ContainerInfo_Type, type Image, type ResourceStatistics } from '@mesos-ts/proto';
 import { CgroupsManager, type ContainerCgroups } from './cgroups/manager';
 import type { CgroupController, CgroupLayout } from './cgroups/layout';
 import { buildEnvironment, buildLaunchSpec, containerLimits, type ContainerLimits } from './internal/launch-spec';
@@ -22,6 +22,11 @@ import { describeExit } from './internal/termination';
 import { lookupUser, type UserIdentity } from './internal/users';
 import type { ContainerLimitation, Isolator, Namespace } from './isolators/isolator';
 import { createIsolators, needsCgroups } from './isolators/registry';
+import { FilesystemLinuxIsolator, findProgramInRootfs } from './isolators/filesystem-linux';
+import type { LaunchMount } from './isolators/isolator';
+import { computeImageLaunch } from './provisioner/image-config';
+import type { Provisioner } from './provisioner/provisioner';
+import { resolveNvidiaGpus, type NvidiaSetup } from './gpu/resources';
 import { createLinuxLauncher, createPosixLauncher, type ForkExit, type Launcher, type LauncherTools } from './launcher/launcher';
 import type { ContainerizerLogger } from './posix-containerizer';
 import type { ContainerConfig, ContainerTermination, Containerizer, LaunchedContainer } from './types';
@@ -43,6 +48,14 @@ export interface MesosContainerizerOptions {
   readonly pidsMax?: number;
   /** How often `cgroups/mem` reads the OOM counters (default 250 ms). */
   readonly memPollMs?: number;
+  /** disk/du: `--container_disk_watch_interval` in ms (default 15 s). */
+  readonly containerDiskWatchIntervalMs?: number;
+  /** disk/du: `--enforce_container_disk_quota`. */
+  readonly enforceContainerDiskQuota?: boolean;
+  /** cgroups/devices: entries allowed besides Mesos's default list (`c 10:229 rwm` style). */
+  readonly allowedDevices?: readonly string[];
+  /** gpu/nvidia: the agent's GPUs (from resolveNvidiaGpus); detected with nvidia-smi when absent. */
+  readonly nvidia?: NvidiaSetup;
   /** The cgroup hierarchies (detected from /proc/self/mountinfo when absent). */
   readonly cgroupsLayout?: CgroupLayout;
   /** Paths of sh, unshare and setpriv. */
@@ -52,6 +65,13 @@ export interface MesosContainerizerOptions {
   readonly now?: () => number;
   /** How many ended containers to remember for late `wait`/`destroy` (default 1000). */
   readonly keepTerminated?: number;
+  /**
+   * Gives containers whose `ContainerInfo.mesos.image` is set their root filesystem (needs `filesystem/linux`
+   * and the linux launcher). Without it such launches are refused. {@link MesosContainerizer.recover} recovers it.
+   */
+  readonly provisioner?: Provisioner;
+  /** `--sandbox_directory`: where the sandbox appears inside an image's root filesystem (default `/mnt/mesos/sandbox`). */
+  readonly sandboxDirectory?: string;
 }
 
 interface Container {
@@ -67,6 +87,8 @@ interface Container {
   graceful: boolean;
   over: boolean;
   readonly sessions: Set<number>;
+  /** The provisioner made a root filesystem for it, to be destroyed once it ended. */
+  provisioned?: boolean;
 }
 
 const SILENT: ContainerizerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -115,7 +137,10 @@ export class MesosContainerizer implements Containerizer {
     this.logger = options.logger ?? SILENT;
     this.now = options.now ?? Date.now;
     this.keepTerminated = Math.max(0, options.keepTerminated ?? 1000);
+    this.provisioner = options.provisioner;
   }
+
+  private readonly provisioner: Provisioner | undefined;
 
   /**
    * Builds a containerizer: detects the cgroup hierarchies when cgroups are needed and creates the isolators. An
@@ -140,12 +165,23 @@ export class MesosContainerizer implements Containerizer {
       // The linux launcher kills through cgroups only where some hierarchy can hold the container.
       if (!needsCgroups(isolation) && cgroups.layout.v1.size === 0 && !cgroups.layout.v2) cgroups = undefined;
     }
+    let nvidia = options.nvidia;
+    if (!nvidia && isolation.some((name) => name.trim() === 'gpu/nvidia')) {
+      const resolved = await resolveNvidiaGpus({ isolation });
+      if (!resolved.ok) return resolved;
+      nvidia = resolved.value.nvidia;
+    }
     const isolators = createIsolators(isolation, {
       ...(cgroups ? { cgroups } : {}),
       launcher: launcherName,
       ...(options.enableCfs !== undefined ? { enableCfs: options.enableCfs } : {}),
       ...(options.pidsMax !== undefined ? { pidsMax: options.pidsMax } : {}),
       ...(options.memPollMs !== undefined ? { memPollMs: options.memPollMs } : {}),
+      ...(options.containerDiskWatchIntervalMs !== undefined ? { diskWatchIntervalMs: options.containerDiskWatchIntervalMs } : {}),
+      ...(options.enforceContainerDiskQuota !== undefined ? { enforceDiskQuota: options.enforceContainerDiskQuota } : {}),
+      ...(options.allowedDevices ? { allowedDevices: options.allowedDevices } : {}),
+      ...(nvidia ? { nvidia } : {}),
+      ...(options.sandboxDirectory !== undefined ? { sandboxDirectory: options.sandboxDirectory } : {}),
     });
     if (!isolators.ok) return isolators;
     const launcher = launcherName === 'linux' ? createLinuxLauncher(options.tools) : createPosixLauncher(options.tools);
@@ -158,13 +194,20 @@ export class MesosContainerizer implements Containerizer {
   }
 
   async launch(config: ContainerConfig): Promise<Result<LaunchedContainer>> {
-    const spec = buildLaunchSpec(config);
-    if (!spec.ok) return spec;
+    const image = this.checkContainerInfo(config);
+    if (!image.ok) return image;
+    if (image.value === undefined) {
+      const spec = buildLaunchSpec(config);
+      if (!spec.ok) return spec;
+    } else if (typeof config.containerId !== 'string' || config.containerId.length === 0) {
+      // The rest is checked once the image is known: its Entrypoint and Cmd may stand in for the command's value.
+      return err(new MesosTsError('INVALID_ARGUMENT', 'containerId must be a non-empty string'));
+    }
     const { containerId } = config;
     if (this.running.has(containerId) || this.launching.has(containerId)) {
       return err(new MesosTsError('CONFLICT', `Container '${containerId}' already exists`));
     }
-    const launch = this.start(config).catch((error: unknown) => this.failure(containerId, 'INTERNAL', (error as Error).message, error));
+    const launch = this.start(config, image.value).catch((error: unknown) => this.failure(containerId, 'INTERNAL', (error as Error).message, error));
     this.launching.set(containerId, launch);
     try {
       return await launch;
@@ -216,6 +259,8 @@ export class MesosContainerizer implements Containerizer {
     const keep = [...new Set([...known, ...this.running.keys(), ...this.launching.keys()])];
     try {
       for (const isolator of this.isolators) await isolator.recover(keep);
+      // Root filesystems of containers that are gone (the agent died before destroying them).
+      if (this.provisioner) await this.provisioner.recover(keep);
       if (!this.cgroups) return ok([]);
       const orphans = (await this.cgroups.list()).filter((id) => !keep.includes(id));
       for (const id of orphans) {
@@ -228,7 +273,26 @@ export class MesosContainerizer implements Containerizer {
     }
   }
 
-  private async start(config: ContainerConfig): Promise<Result<LaunchedContainer>> {
+  /**
+   * What of `config.container` this containerizer honours: a MESOS container, with an image only when
+   * `filesystem/linux` and a provisioner are there. Resolves the image, if any.
+   */
+  private checkContainerInfo(config: ContainerConfig): Result<Image | undefined> {
+    const info = config?.container;
+    if (info === undefined) return ok(undefined);
+    const refuse = (message: string): Result<Image | undefined> =>
+      err(new MesosTsError('INVALID_ARGUMENT', `Failed to launch container '${String(config.containerId)}': ${message}`));
+    if (info.type === ContainerInfo_Type.DOCKER) return refuse('ContainerInfo of type DOCKER needs the docker containerizer (--containerizers=docker)');
+    const image = info.mesos?.image;
+    if (image === undefined) return ok(undefined);
+    if (!this.isolators.some((i) => i instanceof FilesystemLinuxIsolator) || this.launcher.name !== 'linux') {
+      return refuse("a container image needs the 'filesystem/linux' isolator and the linux launcher (--isolation=filesystem/linux, --launcher=linux)");
+    }
+    if (!this.provisioner) return refuse('a container image needs an image provisioner, and this containerizer has none (--image_providers=docker)');
+    return ok(image);
+  }
+
+  private async start(config: ContainerConfig, image: Image | undefined): Promise<Result<LaunchedContainer>> {
     const { containerId, sandbox } = config;
     if (!(await stat(sandbox).catch(() => undefined))?.isDirectory()) {
       return this.failure(containerId, 'INVALID_ARGUMENT', `sandbox '${sandbox}' is not an existing directory`);
@@ -245,6 +309,7 @@ export class MesosContainerizer implements Containerizer {
     const cleanupAfterFailure = async (): Promise<void> => {
       for (const isolator of this.isolators) await isolator.cleanup(containerId).catch(() => undefined);
       if (cgroups) await this.cgroups?.destroy(containerId, 10_000).catch(() => undefined);
+      if (image) await this.provisioner?.destroy(containerId).catch(() => undefined);
     };
     let out: number | undefined;
     let errFd: number | undefined;
@@ -254,20 +319,47 @@ export class MesosContainerizer implements Containerizer {
       if (this.cgroups && (controllers.length > 0 || this.launcher.name === 'linux')) {
         cgroups = await this.cgroups.create(containerId, controllers);
       }
+      // The image's root filesystem before the isolators: filesystem/linux mounts into it.
+      const provisioned = image ? await this.provisioner!.provision(containerId, image) : undefined;
+      if (provisioned && !provisioned.ok) throw provisioned.error;
+      const rootfs = provisioned?.value.rootfs;
       const namespaces: Namespace[] = [];
+      const mounts: LaunchMount[] = [];
       const joins = new Set(cgroups?.paths ?? []);
       let extraEnv: Record<string, string> = {};
       for (const isolator of this.isolators) {
-        const contribution = await isolator.prepare({ containerId, config, limits });
+        const contribution = await isolator.prepare({ containerId, config, limits, ...(rootfs !== undefined ? { rootfs } : {}) });
         for (const path of contribution?.cgroups ?? []) joins.add(path);
         namespaces.push(...(contribution?.namespaces ?? []));
+        mounts.push(...(contribution?.mounts ?? []));
         extraEnv = { ...extraEnv, ...contribution?.environment };
       }
-      const env = buildEnvironment({ ...config.environment, ...extraEnv }, config.command);
+      // With an image: its Entrypoint, Cmd, Env and WorkingDir apply by Mesos's rules; the program is looked up
+      // inside the root filesystem; the task starts in the image's WorkingDir or the sandbox's mount point.
+      let command = config.command;
+      let workingDirectory: string | undefined;
+      let baseEnv: Record<string, string> = { ...config.environment, ...extraEnv };
+      if (provisioned?.ok) {
+        const imageLaunch = computeImageLaunch(config.command, provisioned.value.config, baseEnv);
+        if (!imageLaunch.ok) throw imageLaunch.error;
+        command = imageLaunch.value.command;
+        baseEnv = { ...imageLaunch.value.environment };
+        const fs = this.isolators.find((i): i is FilesystemLinuxIsolator => i instanceof FilesystemLinuxIsolator);
+        workingDirectory = imageLaunch.value.workingDirectory ?? fs!.sandboxDirectory;
+      }
+      const env = buildEnvironment(baseEnv, command);
       if (!env.ok) throw env.error;
-      const spec = buildLaunchSpec({ ...config, environment: env.value });
+      const spec = buildLaunchSpec({ ...config, command, environment: env.value });
       if (!spec.ok) throw spec.error;
-      const missing = await checkProgram(spec.value.file, env.value.PATH, sandbox);
+      let file = spec.value.file;
+      let missing: string | undefined;
+      if (rootfs !== undefined && workingDirectory !== undefined) {
+        const found = await findProgramInRootfs(rootfs, file, env.value.PATH, workingDirectory);
+        if ('program' in found) file = found.program;
+        else missing = found.reason;
+      } else {
+        missing = await checkProgram(file, env.value.PATH, sandbox);
+      }
       if (missing) {
         await cleanupAfterFailure();
         return this.failure(containerId, 'INVALID_ARGUMENT', missing);
@@ -277,7 +369,7 @@ export class MesosContainerizer implements Containerizer {
       if (user) await chownTree(sandbox, user.uid, user.gid);
       const forked = await this.launcher.fork({
         containerId,
-        file: spec.value.file,
+        file,
         args: spec.value.args,
         argv0: spec.value.argv0,
         env: spec.value.env,
@@ -287,6 +379,8 @@ export class MesosContainerizer implements Containerizer {
         ...(user ? { user } : {}),
         cgroups: [...joins],
         namespaces,
+        ...(mounts.length > 0 ? { mounts } : {}),
+        ...(rootfs !== undefined && workingDirectory !== undefined ? { rootfs: { path: rootfs, workingDirectory } } : {}),
       });
       if (!forked.ok) {
         await cleanupAfterFailure();
@@ -295,6 +389,7 @@ export class MesosContainerizer implements Containerizer {
       }
       const { pid } = forked.value;
       const container = this.register(containerId, pid, limits, cgroups);
+      if (image) container.provisioned = true;
       void forked.value.exited.then((exit) => this.leaderExited(container, exit));
       for (const isolator of this.isolators) await isolator.isolate(containerId, pid);
       for (const isolator of this.isolators) {
@@ -362,6 +457,11 @@ export class MesosContainerizer implements Containerizer {
     }
     if (container.cgroups) {
       await this.cgroups!.remove(containerId).catch((error: unknown) => this.logger.error({ containerId, err: error }, 'Failed to remove cgroups'));
+    }
+    if (container.provisioned) {
+      // Every process is gone, so the mount namespace that held the rootfs is too: the rootfs can go.
+      const destroyed = await this.provisioner!.destroy(containerId);
+      if (!destroyed.ok) this.logger.error({ containerId, err: destroyed.error }, 'Failed to destroy the root filesystem');
     }
     const prefix = container.destroying && !container.limitation ? 'Container destroyed: ' : '';
     const described = describeExit(exit.code, exit.signal, prefix);

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 
 /** The controllers the isolators here use. */
-export type CgroupController = 'cpu' | 'cpuacct' | 'memory' | 'pids' | 'freezer';
+export type CgroupController = 'cpu' | 'cpuacct' | 'memory' | 'pids' | 'freezer' | 'devices';
 
 /** One mounted hierarchy. */
 export interface CgroupMount {
@@ -125,5 +125,7 @@ export function controllerVersion(layout: CgroupLayout, controller: CgroupContro
   if (layout.v1.has(controller)) return 1;
   if (!layout.v2) return undefined;
   if (controller === 'freezer' || controller === 'cpuacct') return 2;
+  // v2 has no devices files (device access there is eBPF), whatever cgroup.controllers says.
+  if (controller === 'devices') return undefined;
   return layout.v2.controllers.includes(controller) ? 2 : undefined;
 }

@@ -28,6 +28,33 @@ export interface LaunchContribution {
   readonly namespaces?: readonly Namespace[];
   /** Variables added to the container's environment (the command's own still win). */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Mounts the linux launcher makes, in order, inside the container's new mount namespace before the task runs
+   * (so they vanish with it). Needs the `mount` namespace.
+   */
+  readonly mounts?: readonly LaunchMount[];
+  /** A root filesystem (host path) the launcher enters with pivot_root after the mounts (filesystem/linux). */
+  readonly rootfs?: string;
+}
+
+/** One mount the linux launcher makes for a container (Mesos's ContainerMountInfo). */
+export interface LaunchMount {
+  /** A host path for a bind mount; the device/filesystem name (`proc`, `tmpfs`, ...) otherwise. */
+  readonly source: string;
+  /** The mount point as a host path (inside the root filesystem when there is one); made when missing. */
+  readonly target: string;
+  /** The filesystem type; absent for a bind mount. */
+  readonly type?: string;
+  /** `mount -o` options of a filesystem mount. */
+  readonly options?: string;
+  /** A bind mount made read-only (a bind, then a read-only remount). */
+  readonly readOnly?: boolean;
+  /** A recursive bind (`--rbind`): mounts below the source come along. */
+  readonly recursive?: boolean;
+  /** The source is a file: the mount point is made as an empty file. */
+  readonly file?: boolean;
+  /** Skipped when the source or the mount point's parent does not exist (parts of /proc or /sys some kernels lack). */
+  readonly optional?: boolean;
 }
 
 /** Everything an isolator is told about a container it prepares. */
@@ -36,6 +63,8 @@ export interface IsolatorContainer {
   readonly config: ContainerConfig;
   /** The `cpus` and `mem` (bytes) the container's resources hold. */
   readonly limits: { readonly cpus?: number; readonly memBytes?: bigint };
+  /** The provisioned root filesystem (host path) when the container runs an image. */
+  readonly rootfs?: string;
 }
 
 /** One isolator; see the module comment for when each method runs. */

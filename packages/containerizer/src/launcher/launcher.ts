@@ -5,6 +5,8 @@
  * - **linux**: the same, in new namespaces made by util-linux `unshare` (mount, uts and ipc always; pid when the
  *   `namespaces/pid` isolator asks: `--pid --fork --kill-child --mount-proc`, so the task is pid 1 of its own
  *   namespace with a /proc of its own, and everything in the namespace dies when it does).
+ *   With `filesystem/linux` it also makes the container's mounts in the new mount namespace and enters the
+ *   image's root filesystem with pivot_root (./rootfs.ts), so that all of them vanish with the container.
  *
  * In both, the process joins its cgroups *before* it executes the task: a small `sh` wrapper writes its own pid to
  * each `cgroup.procs` and only then `exec`s (writing the pid from the agent after spawn would race with the task's
@@ -16,7 +18,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
 import type { UserIdentity } from '../internal/users';
-import type { Namespace } from '../isolators/isolator';
+import type { LaunchMount, Namespace } from '../isolators/isolator';
+import { checkStaticHelper, ENTER_SCRIPT, mountArgs } from './rootfs';
 
 /** Everything needed to start a container's first process. */
 export interface ForkRequest {
@@ -36,6 +39,13 @@ export interface ForkRequest {
   readonly cgroups: readonly string[];
   /** Namespaces to create (linux launcher only). */
   readonly namespaces: readonly Namespace[];
+  /** Mounts to make in the new mount namespace before the task runs (linux launcher only). */
+  readonly mounts?: readonly LaunchMount[];
+  /**
+   * A root filesystem to enter (pivot_root) after the mounts, and the working directory inside it. `file` must
+   * then be an absolute path inside the root filesystem.
+   */
+  readonly rootfs?: { readonly path: string; readonly workingDirectory: string };
 }
 
 /** How the first process ended, as Node reports it, with what the wrapper tools said on the side. */
@@ -63,6 +73,13 @@ export interface LauncherTools {
   readonly sh?: string;
   readonly unshare?: string;
   readonly setpriv?: string;
+  /** util-linux `mount`, for the mounts of filesystem/linux (default `/bin/mount`). */
+  readonly mount?: string;
+  /**
+   * A statically linked busybox (Debian's busybox-static; default `/bin/busybox`): it runs the steps after
+   * pivot_root, when no host program can be executed any more (see ./rootfs.ts).
+   */
+  readonly busybox?: string;
 }
 
 /** Joins each cgroup given (a namespaces flag, the count, then the directories), reports on fd 3, then runs the rest. */
@@ -99,6 +116,9 @@ class WrapperLauncher implements Launcher {
   private readonly sh: string;
   private readonly unshare: string;
   private readonly setpriv: string;
+  private readonly mount: string;
+  private readonly busybox: string;
+  private helperChecked: Promise<string | undefined> | undefined;
 
   constructor(
     readonly name: 'posix' | 'linux',
@@ -109,18 +129,42 @@ class WrapperLauncher implements Launcher {
     this.sh = tools.sh ?? '/bin/sh';
     this.unshare = tools.unshare ?? '/usr/bin/unshare';
     this.setpriv = tools.setpriv ?? '/usr/bin/setpriv';
+    this.mount = tools.mount ?? '/bin/mount';
+    this.busybox = tools.busybox ?? '/bin/busybox';
   }
 
-  fork(request: ForkRequest): Promise<Result<ForkedProcess>> {
+  async fork(request: ForkRequest): Promise<Result<ForkedProcess>> {
     const namespaces = [...new Set([...this.baseNamespaces, ...request.namespaces])];
-    if (this.name === 'posix' && namespaces.length > 0) {
-      return Promise.resolve(fail(request.containerId, 'INVALID_ARGUMENT', `the posix launcher cannot create namespaces (${namespaces.join(', ')}); use the linux launcher`));
+    const mounts = request.mounts ?? [];
+    const entering = mounts.length > 0 || request.rootfs !== undefined;
+    if (this.name === 'posix' && (namespaces.length > 0 || entering)) {
+      const what = namespaces.length > 0 ? `namespaces (${namespaces.join(', ')})` : 'mounts or a root filesystem';
+      return fail(request.containerId, 'INVALID_ARGUMENT', `the posix launcher cannot create ${what}; use the linux launcher`);
     }
-    const task: string[] = request.user
-      ? [this.setpriv, `--reuid=${request.user.uid}`, `--regid=${request.user.gid}`, '--init-groups', '--', request.file, ...request.args]
-      : [request.file, ...request.args];
+    if (entering && !namespaces.includes('mount')) namespaces.push('mount');
+    if (request.rootfs !== undefined) {
+      this.helperChecked ??= checkStaticHelper(this.busybox);
+      const problem = await this.helperChecked;
+      if (problem) return fail(request.containerId, 'INVALID_ARGUMENT', problem);
+      if (!request.file.startsWith('/')) {
+        return fail(request.containerId, 'INVALID_ARGUMENT', `the program '${request.file}' must be an absolute path inside the root filesystem`);
+      }
+    }
+    // Inside a root filesystem the host's setpriv is gone by the time the task runs: the helper switches user.
+    const task: string[] =
+      request.user && request.rootfs === undefined
+        ? [this.setpriv, `--reuid=${request.user.uid}`, `--regid=${request.user.gid}`, '--init-groups', '--', request.file, ...request.args]
+        : [request.file, ...request.args];
     const inNamespaces = namespaces.length > 0;
-    const rest = inNamespaces ? [this.unshare, ...unshareFlags(namespaces), '--', this.sh, '-c', INNER, 'sh', ...task] : task;
+    let inner: string[];
+    if (entering) {
+      const shell = request.rootfs !== undefined ? [this.busybox, 'sh'] : [this.sh];
+      const user = request.rootfs !== undefined && request.user ? [String(request.user.uid), String(request.user.gid)] : ['', ''];
+      inner = [...shell, '-c', ENTER_SCRIPT, 'sh', this.mount, request.rootfs?.path ?? '', request.rootfs?.workingDirectory ?? '', ...user, ...mountArgs(mounts), ...task];
+    } else {
+      inner = [this.sh, '-c', INNER, 'sh', ...task];
+    }
+    const rest = inNamespaces ? [this.unshare, ...unshareFlags(namespaces), '--', ...inner] : task;
     const argv = ['-c', OUTER, 'sh', inNamespaces ? '1' : '0', String(request.cgroups.length), ...request.cgroups, ...rest];
     // Without any wrapper step the program itself is executed, which keeps argv[0].
     const direct = !inNamespaces && request.cgroups.length === 0 && !request.user;
@@ -133,7 +177,7 @@ class WrapperLauncher implements Launcher {
             stdio: ['ignore', request.stdout, request.stderr, 'pipe'],
           });
     } catch (error) {
-      return Promise.resolve(fail(request.containerId, 'INVALID_ARGUMENT', (error as Error).message, error));
+      return fail(request.containerId, 'INVALID_ARGUMENT', (error as Error).message, error);
     }
     return this.track(request, child, direct ? 0 : inNamespaces ? 2 : 1);
   }
@@ -219,7 +263,7 @@ export function createPosixLauncher(tools?: LauncherTools): Launcher {
 
 /**
  * The linux launcher: new mount, uts and ipc namespaces (`baseNamespaces`), plus whatever isolators ask for
- * (pid from `namespaces/pid`).
+ * (pid from `namespaces/pid`), and the mounts and root filesystem of `filesystem/linux`.
  */
 export function createLinuxLauncher(tools?: LauncherTools, baseNamespaces: readonly Namespace[] = ['mount', 'uts', 'ipc']): Launcher {
   return new WrapperLauncher('linux', tools, baseNamespaces);
