@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { ContainerTermination, Containerizer } from '@mesos-ts/containerizer';
+import type { ContainerTermination, Containerizer, Fetcher } from '@mesos-ts/containerizer';
 import type { EventStream } from '@mesos-ts/http-api';
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
 import {
@@ -28,6 +28,7 @@ import {
   type TaskGroupInfo,
   type TaskInfo,
   type TaskStatus,
+  Value_Type,
 } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 import { DROPPED_WHILE_DRAINING, checkpointDrainConfig, drainKillPolicy, drainingStatus, readDrainConfig, removeDrainConfig } from './drain';
@@ -96,6 +97,16 @@ export interface AgentCoreOptions {
   readonly sandboxes?: SandboxObserver;
   /** The reservations and volumes (loaded for the persisted agent ID). Default: none yet, under `config.workDir`. */
   readonly checkpoint?: ResourceCheckpoint;
+  /** Fetches executors' `CommandInfo.uris` into their sandboxes before launch (none: URIs fail the launch). */
+  readonly fetcher?: Fetcher;
+  /** The containerizer mounts persistent volumes itself (filesystem/linux): the agent does not link them at launch. */
+  readonly containerMountsVolumes?: boolean;
+  /**
+   * How long a TASK_FAILED from an executor is held while its container may be ending on a limitation (an OOM
+   * kill seen by a polled counter), so that the task fails with the limitation's reason as in Mesos, whose memory
+   * isolator hears of the OOM before the executor does. 0 (default): not held.
+   */
+  readonly limitationGraceMs?: number;
 }
 
 /** Sees sandboxes come and go: `added` when an executor run's directory is made, `removed` when its record is dropped. */
@@ -122,6 +133,9 @@ export class AgentCore {
   readonly #runner: ExecutorRunner;
   readonly #checkpoint: ResourceCheckpoint;
   readonly #sandboxes: SandboxObserver | undefined;
+  readonly #containerizer: Containerizer;
+  readonly #mountsVolumes: boolean;
+  readonly #limitationGraceMs: number;
   #agentInfo: AgentInfo;
   #stopping = false;
   #stopped: Promise<void> | undefined;
@@ -141,6 +155,9 @@ export class AgentCore {
     this.pid = options.pid;
     this.endpoint = options.endpoint;
     this.#sandboxes = options.sandboxes;
+    this.#containerizer = options.containerizer;
+    this.#mountsVolumes = options.containerMountsVolumes === true;
+    this.#limitationGraceMs = Math.max(0, options.limitationGraceMs ?? 0);
     this.#checkpoint = options.checkpoint ?? new ResourceCheckpoint(options.config.workDir, configuredResources(options.agentInfo));
     this.#updates = new StatusUpdateManager({
       forward: (update) => this.#forward(update),
@@ -151,6 +168,8 @@ export class AgentCore {
     this.#updates.pause();
     this.#runner = new ExecutorRunner({
       containerizer: options.containerizer,
+      ...(options.fetcher === undefined ? {} : { fetcher: options.fetcher }),
+      workDir: this.#config.workDir,
       launcherDir: this.#config.launcherDir,
       registrationTimeoutMs: this.#config.executorRegistrationTimeoutMs,
       shutdownGracePeriodMs: this.#config.executorShutdownGracePeriodMs,
@@ -270,6 +289,8 @@ export class AgentCore {
   #linkVolumes(framework: FrameworkRecord, executor: ExecutorRecord, tasks: readonly TaskInfo[], launch: boolean): boolean {
     const resources = [...(executor.info.resources ?? []), ...tasks.flatMap((t) => t.resources ?? [])];
     if (!resources.some((r) => r.disk?.persistence !== undefined)) return true;
+    // filesystem/linux bind-mounts the launch's volumes (ContainerConfig.mounts); later tasks' are linked.
+    if (launch && this.#mountsVolumes) return true;
     const linked = linkVolumes(this.#config.workDir, executor.directory, resources);
     if (linked.ok) {
       for (const skipped of linked.value.skipped) this.#log.warn(skipped);
@@ -412,8 +433,33 @@ export class AgentCore {
       executor.terminatedTasks.has(taskId) ||
       executor.completedTasks.some((t) => t.taskId?.value === taskId);
     if (!known) return err(new MesosTsError('INVALID_ARGUMENT', `Task '${taskId}' is unknown to executor '${executor.id}' of framework '${executor.frameworkId}'`));
+    if (this.#limitationGraceMs > 0 && status.state === TaskState.TASK_FAILED && executor.pid !== undefined) {
+      void this.#holdForLimitation(executor, status);
+      return ok(undefined);
+    }
     if (this.#statusUpdate(this.#executorStatusUpdate(executor, status))) this.#acknowledgeToExecutor(executor, taskId, status.uuid!);
     return ok(undefined);
+  }
+
+  /**
+   * A TASK_FAILED from an executor whose container may be ending on a limitation: waits up to the grace for the
+   * container to end. Ended on a limitation: the executor's update is dropped, and the task fails with the
+   * limitation's reason and message (sent by {@link AgentCore.#executorTerminated}). Otherwise the update goes on.
+   */
+  async #holdForLimitation(executor: ExecutorRecord, status: TaskStatus): Promise<void> {
+    const taskId = status.taskId?.value ?? '';
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.#limitationGraceMs);
+    });
+    const ended = this.#containerizer.wait(executor.containerId).catch(() => undefined);
+    const termination = await Promise.race([ended, grace]);
+    clearTimeout(timer);
+    if (termination?.limitation !== undefined) {
+      this.#log.info(`Dropping TASK_FAILED of task '${taskId}' from executor '${executor.id}': its container ended on a limitation (${termination.limitation.message})`);
+      return;
+    }
+    if (this.#statusUpdate(this.#executorStatusUpdate(executor, status))) this.#acknowledgeToExecutor(executor, taskId, status.uuid!);
   }
 
   /** A MESSAGE call: relayed to the master as FRAMEWORK_MESSAGE (best effort, as in Mesos). */
@@ -673,8 +719,12 @@ export class AgentCore {
       );
       const message = messages.length > 0 ? messages.join('; ') : 'Executor terminated';
       const ids = [...[...executor.launchedTasks.values()].filter((t) => !isTerminalState(t.state)).map((t) => t.taskId!.value!), ...executor.queuedTasks.keys()];
+      // As Mesos's `sendExecutorTerminatedStatusUpdate`: the container's limitation wins over a pending termination.
+      const limitation = termination?.limitation;
+      const state = limitation !== undefined ? TaskState.TASK_FAILED : (pending?.state ?? TaskState.TASK_FAILED);
+      const reason = limitation?.reason ?? pending?.reason ?? TaskStatus_Reason.REASON_EXECUTOR_TERMINATED;
       for (const id of ids) {
-        this.#agentUpdate(framework, id, pending?.state ?? TaskState.TASK_FAILED, message, pending?.reason ?? TaskStatus_Reason.REASON_EXECUTOR_TERMINATED, executor.id);
+        this.#agentUpdate(framework, id, state, message, reason, executor.id, limitation?.resources);
       }
     } else {
       for (const [id, task] of executor.launchedTasks) executor.terminatedTasks.set(id, task);
@@ -731,8 +781,21 @@ export class AgentCore {
   }
 
   /** An update the agent generates itself (source AGENT). */
-  #agentUpdate(framework: FrameworkRecord, taskId: string, state: TaskState, message: string, reason: TaskStatus_Reason, executorId: string | undefined): void {
-    this.#statusUpdate(agentStatusUpdate({ frameworkId: framework.id, taskId, state, message, reason, executorId, agentId: this.#agentInfo.id, uuid: newUuid(), timestamp: Date.now() / 1000 }));
+  #agentUpdate(
+    framework: FrameworkRecord,
+    taskId: string,
+    state: TaskState,
+    message: string,
+    reason: TaskStatus_Reason,
+    executorId: string | undefined,
+    limited?: Readonly<Record<string, number>>,
+  ): void {
+    const update = agentStatusUpdate({ frameworkId: framework.id, taskId, state, message, reason, executorId, agentId: this.#agentInfo.id, uuid: newUuid(), timestamp: Date.now() / 1000 });
+    if (limited !== undefined && Object.keys(limited).length > 0 && update.status !== undefined) {
+      // TaskStatus.limitation: the resources the container exceeded (e.g. mem), as Mesos reports them.
+      update.status.limitation = { resources: Object.entries(limited).map(([name, value]) => ({ name, type: Value_Type.SCALAR, scalar: { value } })) };
+    }
+    this.#statusUpdate(update);
   }
 
   /**

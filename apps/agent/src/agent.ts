@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
-import { PosixContainerizer, type Containerizer, type ContainerizerLogger } from '@mesos-ts/containerizer';
+import { parseNvidiaGpuDevices, resolveNvidiaGpus, type Containerizer, type ContainerizerLogger, type Fetcher, type NvidiaSetup, type ResolveGpusOptions } from '@mesos-ts/containerizer';
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
 import { Files } from '@mesos-ts/files';
 import { AgentInfo_Capability_Type, type AgentInfo, type Attribute } from '@mesos-ts/proto';
-import type { Resources } from '@mesos-ts/resources';
+import { Resources } from '@mesos-ts/resources';
 import type { Dispatcher } from 'undici';
 import { AgentCore } from './agent-core';
+import { createContainerizers, type AgentContainerizers } from './containerizers';
 import { AGENT_CAPABILITIES, ResourceCheckpoint } from './checkpointed-resources';
 import { formatAttributes, parseAttributes } from './attributes';
 import { defaultLauncherDir } from './executor-setup';
@@ -33,8 +34,17 @@ export interface StartAgentOptions {
   readonly logger?: Logger;
   /** Machine facts for resource detection; the real machine by default. */
   readonly os?: OsFacts;
-  /** What runs executors. Default: a PosixContainerizer. */
+  /**
+   * What runs executors. Default: the containerizers of `--containerizers` built from the flags (see
+   * containerizers.ts), which are recovered (orphans of an earlier run destroyed) before the agent registers.
+   */
   readonly containerizer?: Containerizer;
+  /** With an injected containerizer: the fetcher for `CommandInfo.uris` (default: one from the fetcher flags). */
+  readonly fetcher?: Fetcher;
+  /** How GPUs are detected with `gpu/nvidia` (tests inject recorded nvidia-smi output). Default: run nvidia-smi. */
+  readonly gpuDetection?: ResolveGpusOptions['detect'];
+  /** How long a TASK_FAILED from an executor waits for a limitation (default 2 s when a limit can end containers). */
+  readonly limitationGraceMs?: number;
   /** The undici dispatcher for the master connection (tests). Default: undici's global one. */
   readonly dispatcher?: Dispatcher;
   /** Executor stream heartbeat interval (default 30 min) and status update retry timing (default 10 s .. 10 min). */
@@ -99,9 +109,6 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
   const log = options.logger ?? silentLogger;
   const startTime = Date.now() / 1000;
 
-  if (flags.isolation.split(',').includes('gpu/nvidia')) {
-    return err(new MesosTsError('INVALID_ARGUMENT', "Isolation 'gpu/nvidia' in --isolation is not supported yet"));
-  }
   if (flags.master === undefined) return err(new MesosTsError('INVALID_ARGUMENT', 'Missing required option `--master`'));
 
   // Mesos creates the work directory before using it; disk detection needs it to exist.
@@ -119,16 +126,44 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
     onWarning: (message) => log.warn(message),
   });
   if (!resources.ok) return resources;
+  // GPUs by Mesos's rules: detected with `gpu/nvidia` (nvidia-smi) unless --resources names them.
+  const gpus = await agentGpus(flags, resources.value, options.gpuDetection);
+  if (!gpus.ok) return gpus;
+  const agentResources = gpus.value.resources;
   const attributes = parseAttributes(flags.attributes ?? '');
   if (!attributes.ok) return attributes;
   const persistedId = readAgentId(flags.work_dir);
   if (!persistedId.ok) return persistedId;
   // The reservations and volumes of the persisted agent: a checkpoint that does not fit the resources stops the start.
-  const checkpoint = new ResourceCheckpoint(flags.work_dir, resources.value);
+  const checkpoint = new ResourceCheckpoint(flags.work_dir, agentResources);
   if (persistedId.value !== undefined) {
     const loaded = checkpoint.load(persistedId.value);
     if (!loaded.ok) return loaded;
   }
+
+  // The containerizers, and what a killed earlier run of this agent left behind destroyed, before anything runs.
+  let built: AgentContainerizers | undefined;
+  if (options.containerizer === undefined) {
+    const created = await createContainerizers({
+      flags,
+      logger: containerizerLogger(log),
+      ...(gpus.value.nvidia === undefined ? {} : { nvidia: gpus.value.nvidia }),
+      ...(options.runningAsRoot === undefined ? {} : { runningAsRoot: options.runningAsRoot }),
+    });
+    if (!created.ok) return created;
+    built = created.value;
+    const recovered = await built.recover(flags.work_dir);
+    if (!recovered.ok) {
+      await built.close();
+      return recovered;
+    }
+    const { cgroups, docker, rootfses } = recovered.value;
+    if (cgroups.length + docker.length + rootfses.length > 0) {
+      log.info('Destroyed the containers an earlier run of this agent left behind', { cgroups, docker, rootfses });
+    }
+  }
+  const fetcher = options.fetcher ?? built?.fetcher;
+  const limitationGraceMs = options.limitationGraceMs ?? (built?.mayLimit === true ? 2_000 : 0);
 
   const hostname = flags.hostname ?? os.hostname();
   const ip = flags.ip ?? '0.0.0.0';
@@ -137,13 +172,16 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
   let route: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
   const server = createServer((req, res) => route(req, res));
   const listening = await listen(server, ip, flags.port);
-  if (!listening.ok) return listening;
+  if (!listening.ok) {
+    await built?.close();
+    return listening;
+  }
   const port = listening.value.port;
   const publicIp = advertisedIp(flags.ip);
   const pid = `slave(1)@${publicIp}:${port}`;
 
-  const agentInfo: AgentInfo = { hostname, port, resources: resources.value.toProto(), attributes: attributes.value };
-  const containerizer = options.containerizer ?? new PosixContainerizer({ logger: containerizerLogger(log) });
+  const agentInfo: AgentInfo = { hostname, port, resources: agentResources.toProto(), attributes: attributes.value };
+  const containerizer = options.containerizer ?? built!.containerizer;
 
   // The files API: executor sandboxes are attached as they are made (http/sandboxes.ts).
   const files = new Files();
@@ -200,6 +238,9 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
     ...(options.statusUpdateRetryMs === undefined ? {} : { statusUpdateRetryMs: options.statusUpdateRetryMs }),
     ...(options.statusUpdateTimers === undefined ? {} : { statusUpdateTimers: options.statusUpdateTimers }),
     sandboxes: sandboxAttacher(files, log),
+    ...(fetcher === undefined ? {} : { fetcher }),
+    containerMountsVolumes: built?.mountsVolumes === true,
+    limitationGraceMs,
   });
 
   route = createAgentRouter({
@@ -227,10 +268,11 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
     address: `${ip}:${port}`,
     pid,
     work_dir: flags.work_dir,
-    resources: resources.value.toString(),
+    resources: agentResources.toString(),
     attributes: formatAttributes(attributes.value),
     containerizers: flags.containerizers,
-    isolation: flags.isolation,
+    isolation: built?.isolation.join(',') ?? flags.isolation,
+    ...(built === undefined ? {} : { launcher: built.launcher }),
     launcher_dir: launcherDir,
     ...(persistedId.value === undefined ? {} : { agent_id: persistedId.value }),
   });
@@ -238,7 +280,7 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
 
   let closing: Promise<void> | undefined;
   return ok({
-    resources: resources.value,
+    resources: agentResources,
     attributes: attributes.value,
     hostname,
     address: { ip, port },
@@ -256,6 +298,7 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
       (closing ??= (async () => {
         await link.stop();
         await core.stop();
+        await built?.close();
         logging.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
@@ -263,6 +306,27 @@ export async function startAgent(options: StartAgentOptions): Promise<Result<Age
         });
       })()),
   });
+}
+
+/**
+ * The agent's resources with its GPUs: with `gpu/nvidia`, the GPUs nvidia-smi finds (or the `--nvidia_gpu_devices`
+ * ones) are added as `gpus` when `--resources` does not name them; the setup goes to the `gpu/nvidia` isolator.
+ */
+async function agentGpus(flags: AgentFlags, resources: Resources, detect: ResolveGpusOptions['detect'] | undefined): Promise<Result<{ resources: Resources; nvidia?: NvidiaSetup }>> {
+  const isolation = flags.isolation.split(',').map((n) => n.trim());
+  let devices: number[] | undefined;
+  if (flags.nvidia_gpu_devices !== undefined) {
+    const parsed = parseNvidiaGpuDevices(flags.nvidia_gpu_devices);
+    if (!parsed.ok) return parsed;
+    devices = parsed.value;
+  }
+  const named = resources.byName('gpus');
+  const flagsGpus = named.isEmpty() ? undefined : named.toProto().reduce((sum, r) => sum + (r.scalar?.value ?? 0), 0);
+  const resolved = await resolveNvidiaGpus({ isolation, flagsGpus, nvidiaGpuDevices: devices, ...(detect === undefined ? {} : { detect }) });
+  if (!resolved.ok) return resolved;
+  const { gpus, nvidia } = resolved.value;
+  const withGpus = gpus !== undefined && gpus > 0 && flagsGpus === undefined ? resources.plus(Resources.mustParse(`gpus:${gpus}`, flags.default_role)) : resources;
+  return ok({ resources: withGpus, ...(nvidia === undefined ? {} : { nvidia }) });
 }
 
 function listen(server: Server, ip: string, port: number): Promise<Result<AddressInfo>> {

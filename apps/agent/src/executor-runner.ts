@@ -5,16 +5,22 @@
  * `shutdownExecutorTimeout`). What the end means for tasks is the core's business ({@link ExecutorRunnerOptions.onTerminated}).
  */
 import { existsSync } from 'node:fs';
-import type { ContainerConfig, ContainerTermination, Containerizer } from '@mesos-ts/containerizer';
+import type { ContainerConfig, ContainerMount, ContainerTermination, Containerizer, Fetcher } from '@mesos-ts/containerizer';
 import { MesosTsError, err } from '@mesos-ts/errors';
 import { formatDuration } from '@mesos-ts/flags';
-import { ExecutorInfo_Type, TaskState, TaskStatus_Reason, executor as executorApi } from '@mesos-ts/proto';
+import { ExecutorInfo_Type, TaskState, TaskStatus_Reason, Volume_Mode, executor as executorApi, type CommandInfo } from '@mesos-ts/proto';
+import { Resources } from '@mesos-ts/resources';
 import { defaultExecutorCommand, executorEnvironment, shutdownGracePeriodMs, unsupportedContainer } from './executor-setup';
 import type { Logger } from './log';
 import type { ExecutorRecord, FrameworkRecord } from './records';
+import { persistentVolumePath } from './volumes';
 
 export interface ExecutorRunnerOptions {
   readonly containerizer: Containerizer;
+  /** Fetches `CommandInfo.uris` into the sandbox before the launch; without one, URIs are a launch failure. */
+  readonly fetcher?: Fetcher;
+  /** `--work_dir`, where persistent volumes live (for the container's mounts). */
+  readonly workDir?: string;
   readonly launcherDir: string;
   readonly registrationTimeoutMs: number;
   readonly shutdownGracePeriodMs: number;
@@ -62,36 +68,48 @@ export class ExecutorRunner {
     executor.registrationTimer.unref();
 
     let failure: string;
-    const unsupported = unsupportedContainer(info, [...executor.queuedTasks.values()]);
+    const unsupported = unsupportedContainer(info, [...executor.queuedTasks.values()], executor.commandExecutor);
     if (unsupported !== undefined) {
       failure = unsupported;
     } else if (command === undefined) {
       failure = "ExecutorInfo has no 'command' (required unless its type is DEFAULT)";
     } else {
-      const config: ContainerConfig = {
-        containerId: executor.containerId,
-        command,
-        environment,
-        sandbox: executor.directory,
-        resources: executor.resources,
-        ...(executor.user === undefined ? {} : { user: executor.user }),
-      };
-      const { containerizer } = this.#o;
-      const launched = await containerizer.launch(config).catch((e: unknown) => err(new MesosTsError('INTERNAL', (e as Error).message, { cause: e })));
-      if (launched.ok) {
-        executor.pid = launched.value.pid;
-        void containerizer
-          .wait(executor.containerId)
-          .catch(() => undefined)
-          .then((termination) => this.#o.onTerminated(framework, executor, termination, true));
-        // Destroyed while it was starting (shutdown, registration timeout, agent stopping): now it can go.
-        if (executor.destroyRequested || this.#stopping) this.destroy(executor, 0);
-        return;
+      const fetched = await this.#fetch(executor, command);
+      if (fetched !== undefined) {
+        failure = fetched;
+      } else if (executor.destroyRequested || this.#stopping) {
+        // Destroyed while fetching: nothing is launched (Mesos destroys a container in FETCHING the same way).
+        failure = 'Container destroyed while fetching';
+      } else {
+        const mounts = this.#mounts(executor);
+        const config: ContainerConfig = {
+          containerId: executor.containerId,
+          command,
+          environment,
+          sandbox: executor.directory,
+          resources: executor.resources,
+          ...(executor.user === undefined ? {} : { user: executor.user }),
+          ...(info.container === undefined ? {} : { container: info.container }),
+          ...(mounts.length === 0 ? {} : { mounts }),
+        };
+        const { containerizer } = this.#o;
+        const launched = await containerizer.launch(config).catch((e: unknown) => err(new MesosTsError('INTERNAL', (e as Error).message, { cause: e })));
+        if (launched.ok) {
+          executor.pid = launched.value.pid;
+          void containerizer
+            .wait(executor.containerId)
+            .catch(() => undefined)
+            .then((termination) => this.#o.onTerminated(framework, executor, termination, true));
+          // Destroyed while it was starting (shutdown, registration timeout, agent stopping): now it can go.
+          if (executor.destroyRequested || this.#stopping) this.destroy(executor, 0);
+          return;
+        }
+        failure = launched.error.message;
       }
-      failure = launched.error.message;
     }
     this.#o.log.error(`Container '${executor.containerId}' for executor '${executor.id}' of framework ${framework.id} failed to start: ${failure}`);
-    executor.pendingTermination = { state: TaskState.TASK_FAILED, reason: TaskStatus_Reason.REASON_CONTAINER_LAUNCH_FAILED, message: `Failed to launch container: ${failure}` };
+    // A termination decided earlier (a registration timeout during a slow fetch) keeps its reason.
+    executor.pendingTermination ??= { state: TaskState.TASK_FAILED, reason: TaskStatus_Reason.REASON_CONTAINER_LAUNCH_FAILED, message: `Failed to launch container: ${failure}` };
     this.#o.onTerminated(framework, executor, undefined, false);
   }
 
@@ -118,6 +136,8 @@ export class ExecutorRunner {
   destroy(executor: ExecutorRecord, graceMs: number): void {
     if (executor.pid === undefined) {
       executor.destroyRequested = true;
+      // Still fetching: the fetch is cancelled, and the launch then gives up.
+      this.#o.fetcher?.kill(executor.containerId);
       return;
     }
     void this.#o.containerizer
@@ -140,10 +160,44 @@ export class ExecutorRunner {
       this.clearTimers(executor);
       executor.stream?.close();
       if (executor.state === 'TERMINATED') continue;
-      if (executor.pid === undefined) executor.destroyRequested = true;
-      else destroying.push(this.#o.containerizer.destroy(executor.containerId).catch(() => undefined));
+      if (executor.pid === undefined) {
+        executor.destroyRequested = true;
+        this.#o.fetcher?.kill(executor.containerId);
+      } else destroying.push(this.#o.containerizer.destroy(executor.containerId).catch(() => undefined));
     }
     await Promise.all(destroying);
+  }
+
+  /**
+   * Mesos's fetcher step of a launch: the executor's `CommandInfo.uris` (a command task's own) into the sandbox,
+   * as the executor's user. Resolves with why it failed (naming the URI), or undefined.
+   */
+  async #fetch(executor: ExecutorRecord, command: CommandInfo): Promise<string | undefined> {
+    const uris = command.uris ?? [];
+    if (uris.length === 0) return undefined;
+    const { fetcher } = this.#o;
+    if (fetcher === undefined) return `Cannot fetch ${uris.length} URI(s): this agent has no fetcher`;
+    this.#o.log.info(`Fetching ${uris.length} URI(s) into the sandbox of executor '${executor.id}'`, { container_id: executor.containerId });
+    const fetched = await fetcher
+      .fetch({ containerId: executor.containerId, uris, sandbox: executor.directory, user: executor.user })
+      .catch((e: unknown) => err(new MesosTsError('INTERNAL', (e as Error).message, { cause: e })));
+    return fetched.ok ? undefined : fetched.error.message;
+  }
+
+  /** The persistent volumes of the container as mounts: host directory -> `container_path` (relative: in the sandbox). */
+  #mounts(executor: ExecutorRecord): ContainerMount[] {
+    const { workDir } = this.#o;
+    if (workDir === undefined) return [];
+    const resources = Resources.fromProto(executor.resources);
+    if (!resources.ok) return [];
+    const mounts: ContainerMount[] = [];
+    for (const volume of resources.value.persistentVolumes().toArray()) {
+      const hostPath = persistentVolumePath(workDir, volume);
+      const containerPath = volume.disk?.volume?.containerPath;
+      if (!hostPath.ok || containerPath === undefined || containerPath === '') continue;
+      mounts.push({ hostPath: hostPath.value, containerPath, readOnly: volume.disk?.volume?.mode === Volume_Mode.RO });
+    }
+    return mounts;
   }
 
   #registrationTimeout(executor: ExecutorRecord, timeoutMs: number): void {

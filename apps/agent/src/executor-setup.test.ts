@@ -102,14 +102,16 @@ describe('unsupportedContainer', () => {
   const task = (id: string, container?: ContainerInfo): TaskInfo => ({ name: id, taskId: { value: id }, agentId: { value: 'a' }, ...(container === undefined ? {} : { container }) });
   const image: ContainerInfo = { type: ContainerInfo_Type.MESOS, mesos: { image: { type: Image_Type.DOCKER, docker: { name: 'busybox' } } } };
 
-  it('accepts host processes: no container, or a MESOS container without an image', () => {
-    expect(unsupportedContainer(executor(), [task('t')])).toBeUndefined();
-    expect(unsupportedContainer(executor({ type: ContainerInfo_Type.MESOS }), [task('t', { type: ContainerInfo_Type.MESOS })])).toBeUndefined();
+  it('leaves the executor\'s own container to the containerizers, and a command task\'s is its executor\'s', () => {
+    expect(unsupportedContainer(executor(), [task('t')], false)).toBeUndefined();
+    expect(unsupportedContainer(executor(image), [], false)).toBeUndefined();
+    expect(unsupportedContainer(executor({ type: ContainerInfo_Type.DOCKER, docker: { image: 'busybox' } }), [], false)).toBeUndefined();
+    expect(unsupportedContainer(executor(image), [task('t', image)], true)).toBeUndefined();
+    expect(unsupportedContainer(executor({ type: ContainerInfo_Type.MESOS }), [task('t', { type: ContainerInfo_Type.MESOS })], false)).toBeUndefined();
   });
 
-  it('refuses images and DOCKER containers, naming the executor or task that asks for them', () => {
-    expect(unsupportedContainer(executor(image), [])).toMatch(/^Executor 'e' asks for a container image/);
-    expect(unsupportedContainer(executor(), [task('ok'), task('img', image)])).toMatch(/^Task 'img' asks for a container image/);
-    expect(unsupportedContainer(executor({ type: ContainerInfo_Type.DOCKER, docker: { image: 'busybox' } }), [])).toMatch(/DOCKER container.*no Docker containerizer/);
+  it('refuses a task of a custom executor that asks for an image or DOCKER container of its own, naming it', () => {
+    expect(unsupportedContainer(executor(), [task('ok'), task('img', image)], false)).toMatch(/^Task 'img' of executor 'e' asks for a container image of its own; nested containers are not supported/);
+    expect(unsupportedContainer(executor(), [task('d', { type: ContainerInfo_Type.DOCKER, docker: { image: 'busybox' } })], false)).toMatch(/^Task 'd' of executor 'e' asks for a DOCKER container/);
   });
 });

@@ -182,27 +182,22 @@ export function executorEnvironment(input: ExecutorEnvironmentInput): Record<str
 }
 
 /**
- * Why a container cannot be run by this agent, or `undefined`. The posix containerizer runs processes on the host:
- * a container image (`ContainerInfo.mesos.image`, for the executor or any of its tasks) or a DOCKER container would
- * silently run on the host instead, so such launches fail, with REASON_CONTAINER_LAUNCH_FAILED, as Mesos fails a
- * launch that none of its containerizers can serve.
+ * Why an executor's tasks cannot run, or `undefined`. The executor's own ContainerInfo goes to the containerizers,
+ * which decide whether one of them can serve it (an image needs `filesystem/linux`, DOCKER needs the docker
+ * containerizer). A task of a custom or default executor that asks for a container of its own (an image or
+ * DOCKER) would need a nested container, which this agent cannot launch: such a launch fails with
+ * REASON_CONTAINER_LAUNCH_FAILED rather than running the task without its container. A command task's
+ * container is its executor's (see {@link commandExecutorInfo}).
  */
-export function unsupportedContainer(executor: ExecutorInfo, tasks: readonly TaskInfo[]): string | undefined {
-  const check = (container: ContainerInfo | undefined, what: string): string | undefined => {
-    if (container === undefined) return undefined;
-    if (container.type === ContainerInfo_Type.DOCKER) {
-      return `${what} asks for a DOCKER container, and this agent has no Docker containerizer yet (--containerizers=mesos)`;
-    }
-    if (container.mesos?.image !== undefined) {
-      return `${what} asks for a container image, and this agent cannot provision images yet; it runs processes on the host only`;
-    }
-    return undefined;
-  };
-  const executorProblem = check(executor.container, `Executor '${executor.executorId?.value ?? ''}'`);
-  if (executorProblem !== undefined) return executorProblem;
+export function unsupportedContainer(executor: ExecutorInfo, tasks: readonly TaskInfo[], commandExecutor: boolean): string | undefined {
+  if (commandExecutor) return undefined;
   for (const task of tasks) {
-    const problem = check(task.container, `Task '${task.taskId?.value ?? ''}'`);
-    if (problem !== undefined) return problem;
+    const container = task.container;
+    if (container === undefined) continue;
+    const what = container.type === ContainerInfo_Type.DOCKER ? 'a DOCKER container' : container.mesos?.image !== undefined ? 'a container image' : undefined;
+    if (what !== undefined) {
+      return `Task '${task.taskId?.value ?? ''}' of executor '${executor.executorId?.value ?? ''}' asks for ${what} of its own; nested containers are not supported, give the ContainerInfo to the executor instead`;
+    }
   }
   return undefined;
 }

@@ -5,8 +5,27 @@ import { validateRole } from '@mesos-ts/resources';
 /** Containerizers Mesos 1.11 knows (`--containerizers`); which ones run is decided when containers land. */
 export const KNOWN_CONTAINERIZERS = ['mesos', 'docker'] as const;
 
-/** The containerizers this agent can run today. */
-export const SUPPORTED_CONTAINERIZERS = ['mesos'] as const;
+/** The containerizers this agent can run: all it knows. */
+export const SUPPORTED_CONTAINERIZERS = KNOWN_CONTAINERIZERS;
+
+/** Isolator names `--isolation` accepts (Mesos's names; which ones run is the containerizer's business). */
+export const KNOWN_ISOLATORS = [
+  'posix/cpu',
+  'posix/mem',
+  'filesystem/posix',
+  'filesystem/linux',
+  'cgroups/cpu',
+  'cgroups/mem',
+  'cgroups/pids',
+  'cgroups/devices',
+  'cgroups/all',
+  'namespaces/pid',
+  'disk/du',
+  'gpu/nvidia',
+] as const;
+
+/** `--image_provisioner_backend` values (Mesos also has aufs and bind; neither is built). */
+export const IMAGE_BACKENDS = ['overlay', 'copy'] as const;
 
 /**
  * The flags of `mesos-agent` implemented so far, with Mesos 1.11's names and defaults
@@ -61,24 +80,152 @@ export const agentFlags = defineFlags({
   containerizers: {
     type: 'string',
     default: 'mesos',
-    help: 'Comma-separated containerizers to compose, tried in order. Only `mesos` (processes\nin their own process group, see @mesos-ts/containerizer) is supported yet.',
+    help:
+      'Comma-separated list of containerizer implementations to compose, in the\n' +
+      'order they are tried: `mesos` (processes with the isolators of --isolation,\n' +
+      'container images through the provisioner) and `docker` (containers of type\n' +
+      'DOCKER through the Docker Engine API on --docker_socket).',
     validate: (list) => {
-      for (const name of list.split(',')) {
+      const names = list.split(',').map((n) => n.trim());
+      for (const name of names) {
         if (!(KNOWN_CONTAINERIZERS as readonly string[]).includes(name)) {
-          return `Unknown or unsupported containerizer '${name}' in --containerizers='${list}'; expected a comma-separated list of ${KNOWN_CONTAINERIZERS.map((c) => `'${c}'`).join(', ')}`;
-        }
-        if (!(SUPPORTED_CONTAINERIZERS as readonly string[]).includes(name)) {
-          return `Containerizer '${name}' in --containerizers='${list}' is not supported yet; use --containerizers=mesos`;
+          return `Unknown containerizer '${name}' in --containerizers='${list}'; expected a comma-separated list of ${KNOWN_CONTAINERIZERS.map((c) => `'${c}'`).join(', ')}`;
         }
       }
+      if (new Set(names).size !== names.length) return `Duplicate entries in --containerizers='${list}'`;
       return undefined;
     },
   },
   isolation: {
     type: 'string',
     default: 'posix/cpu,posix/mem',
-    help: 'Comma-separated isolation mechanisms of the mesos containerizer (e.g. `posix/cpu,posix/mem`,\n`cgroups/cpu,cgroups/mem`, `gpu/nvidia`).',
-    validate: (list) => (list.split(',').some((i) => i.trim() === '') ? `Expected --isolation to be a comma-separated list without empty entries, got '${list}'` : undefined),
+    help:
+      'Comma-separated isolation mechanisms of the mesos containerizer: `posix/cpu`,\n' +
+      '`posix/mem` (usage only), `filesystem/posix`, `cgroups/cpu`, `cgroups/mem`,\n' +
+      '`cgroups/pids`, `cgroups/devices`, `cgroups/all` (every cgroups isolator this host can run),\n' +
+      '`namespaces/pid`, `filesystem/linux` (container images), `disk/du`, `gpu/nvidia`\n' +
+      '(with `cgroups/devices` or `cgroups/all`).\n' +
+      '`namespaces/pid` and `filesystem/linux` need the linux launcher.',
+    validate: (list) => {
+      const names = list.split(',').map((n) => n.trim());
+      if (names.some((n) => n === '')) return `Expected --isolation to be a comma-separated list without empty entries, got '${list}'`;
+      const unknown = names.find((n) => !(KNOWN_ISOLATORS as readonly string[]).includes(n));
+      if (unknown !== undefined) return `Unknown isolator '${unknown}' in --isolation='${list}'; known: ${KNOWN_ISOLATORS.join(', ')}`;
+      return undefined;
+    },
+  },
+  launcher: {
+    type: 'string',
+    help:
+      'The launcher of the mesos containerizer: `linux` (new mount, uts and ipc\n' +
+      'namespaces, processes in their cgroups before they run) or `posix` (a process\n' +
+      'group). Required by `namespaces/pid` and `filesystem/linux`. Default: `linux` when\n' +
+      'the agent runs as root and the freezer cgroup (or cgroup v2) is available, else `posix`.',
+    validate: (name) => (name === 'linux' || name === 'posix' ? undefined : `Invalid --launcher '${name}'; expected 'linux' or 'posix'`),
+  },
+  cgroups_root: {
+    type: 'string',
+    default: 'mesos',
+    help: 'Name of the root cgroup under which every container\'s cgroups are made.',
+    validate: (root) =>
+      root.split('/').filter(Boolean).length === 0 || root.split('/').some((s) => s === '..' || s === '.')
+        ? `Invalid --cgroups_root '${root}'; expected a cgroup name such as 'mesos'`
+        : undefined,
+  },
+  cgroups_enable_cfs: {
+    type: 'boolean',
+    default: false,
+    help: 'Cgroups feature flag to enable hard limits on CPU resources via the CFS\nbandwidth limiting subfeature (`cpu.cfs_quota_us`).',
+  },
+  docker_registry: {
+    type: 'string',
+    default: 'https://registry-1.docker.io',
+    help:
+      'Where the mesos containerizer pulls Docker images from: a Docker Registry v2 URL\n' +
+      '(e.g. `https://registry.docker.io`) or a local directory of `docker save` archives\n' +
+      '(e.g. `/tmp/docker/images`, holding `<name>[:<tag>].tar`). It does not change\n' +
+      'where the Docker containerizer pulls from.',
+    validate: (value) => (value.startsWith('/') || /^https?:\/\/[^\s/]+/i.test(value) || /^[a-z0-9.-]+(:\d+)?(\/.*)?$/i.test(value)
+      ? undefined
+      : `Invalid --docker_registry '${value}'; expected an absolute path or an http(s) URL`),
+  },
+  docker_store_dir: {
+    type: 'string',
+    default: '/tmp/mesos/store/docker',
+    help: 'Directory the Docker provisioner stores images (layers by digest) in.',
+    validate: (dir) => (dir.startsWith('/') ? undefined : `Expected --docker_store_dir to be an absolute path, got '${dir}'`),
+  },
+  image_provisioner_backend: {
+    type: 'string',
+    help: 'Strategy for provisioning container root filesystems from images: `overlay` or\n`copy`. Default: overlay where the kernel and filesystem allow it, else copy.',
+    validate: (name) => (IMAGE_BACKENDS.includes(name as (typeof IMAGE_BACKENDS)[number]) ? undefined : `Invalid --image_provisioner_backend '${name}'; expected one of ${IMAGE_BACKENDS.map((b) => `'${b}'`).join(', ')}`),
+  },
+  docker_socket: {
+    type: 'string',
+    default: '/var/run/docker.sock',
+    help: 'The unix socket of the Docker Engine API the docker containerizer uses.',
+    validate: (path) => (path.startsWith('/') ? undefined : `Expected --docker_socket to be an absolute path, got '${path}'`),
+  },
+  docker_config: {
+    type: 'string',
+    help:
+      'The default docker config for pulling images from private registries, as a JSON\n' +
+      'string, `file:///path` or an absolute path (the format of `$HOME/.docker/config.json` or\n' +
+      '`$HOME/.dockercfg`), e.g. `{"auths":{"https://index.docker.io/v1/":{"auth":"..."}}}`.',
+    validate: (text) => {
+      if (text.startsWith('/')) return undefined; // a file, read at start
+      try {
+        const parsed: unknown = JSON.parse(text);
+        return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? undefined : 'Expected --docker_config to be a JSON object';
+      } catch (e) {
+        return `Invalid JSON in --docker_config: ${(e as Error).message}`;
+      }
+    },
+  },
+  sandbox_directory: {
+    type: 'string',
+    default: '/mnt/mesos/sandbox',
+    help: 'The absolute path inside a container (image or Docker) where the sandbox is mounted.',
+    validate: (dir) => (dir.startsWith('/') ? undefined : `Expected --sandbox_directory to be an absolute path, got '${dir}'`),
+  },
+  fetcher_cache_dir: {
+    type: 'string',
+    default: '/tmp/mesos/fetch',
+    help: 'Directory for the fetcher cache (URIs with `cache: true`). The agent clears it on startup;\nput it on its own volume if you can.',
+    validate: (dir) => (dir.startsWith('/') ? undefined : `Expected --fetcher_cache_dir to be an absolute path, got '${dir}'`),
+  },
+  fetcher_cache_size: {
+    type: 'bytes',
+    default: 2 * 1024 * 1024 * 1024,
+    help: 'Size of the fetcher cache in bytes (e.g. `2GB`); 0 turns the cache off.',
+  },
+  fetcher_stall_timeout: {
+    type: 'duration',
+    default: 60_000,
+    help: 'How long the fetcher waits on a download that receives nothing before it gives up.',
+    validate: (ms) => (ms <= 0 ? 'Expected --fetcher_stall_timeout to be positive' : undefined),
+  },
+  frameworks_home: {
+    type: 'string',
+    help: 'Directory path prepended to relative executor URIs.',
+  },
+  enforce_container_disk_quota: {
+    type: 'boolean',
+    default: false,
+    help: 'Whether `disk/du` ends a container that uses more disk than its `disk` resource\n(REASON_CONTAINER_LIMITATION_DISK).',
+  },
+  container_disk_watch_interval: {
+    type: 'duration',
+    default: 15_000,
+    help: 'The interval between disk usage checks of containers (`disk/du`).',
+    validate: (ms) => (ms <= 0 ? 'Expected --container_disk_watch_interval to be positive' : undefined),
+  },
+  nvidia_gpu_devices: {
+    type: 'string',
+    help:
+      'A comma-separated list of Nvidia GPU devices (NVML indices, as `nvidia-smi` lists them)\n' +
+      'this agent offers when `gpus` is in --resources; isolated with `gpu/nvidia`.',
+    validate: (list) => (/^\s*\d+\s*(,\s*\d+\s*)*$/.test(list) ? undefined : `Invalid --nvidia_gpu_devices '${list}'; expected a comma-separated list of GPU indices, e.g. '0,1'`),
   },
   executor_registration_timeout: {
     type: 'duration',
@@ -142,6 +289,14 @@ export type AgentFlags = FlagValues<AgentFlagSpec>;
  * (`src/slave/main.cpp`). Returns the first problem, or undefined.
  */
 export function validateAgentFlags(flags: AgentFlags): string | undefined {
+  const isolation = flags.isolation.split(',').map((n) => n.trim());
+  const needsLinux = isolation.find((n) => n.startsWith('namespaces/') || n === 'filesystem/linux');
+  if (needsLinux !== undefined && flags.launcher === 'posix') {
+    return `Isolator '${needsLinux}' in --isolation needs the linux launcher; use --launcher=linux (not --launcher=posix)`;
+  }
+  if (flags.nvidia_gpu_devices !== undefined && !isolation.includes('gpu/nvidia')) {
+    return "Flag '--nvidia_gpu_devices' needs 'gpu/nvidia' in --isolation";
+  }
   if (flags.master === undefined || flags.master.trim() === '') {
     return 'Missing required option `--master`';
   }

@@ -9,6 +9,8 @@ export {
   validateAgentFlags,
   KNOWN_CONTAINERIZERS,
   SUPPORTED_CONTAINERIZERS,
+  KNOWN_ISOLATORS,
+  IMAGE_BACKENDS,
   type AgentFlags,
   type AgentFlagSpec,
 } from './flags';
@@ -23,6 +25,18 @@ export {
   type OsFacts,
 } from './resources';
 export { formatAttributes, parseAttributes } from './attributes';
+export {
+  ComposingContainerizer,
+  containersOfWorkDir,
+  createContainerizers,
+  defaultLauncher,
+  dockerDeclines,
+  mesosDeclines,
+  type AgentContainerizers,
+  type ComposedContainerizer,
+  type CreateContainerizersOptions,
+  type RecoveryReport,
+} from './containerizers';
 export { startAgent, MESOS_VERSION, type AgentHandle, type StartAgentOptions } from './agent';
 export {
   MasterLink,

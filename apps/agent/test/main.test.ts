@@ -94,10 +94,10 @@ describe('mesos-agent', () => {
     }
   });
 
-  it('exits 1 for a containerizer that is not supported yet', async () => {
-    const exit = await startAgent(['--master=m:5050', `--work_dir=${workDir}`, '--containerizers=mesos,docker']).exited;
+  it('exits 1 for an unknown containerizer', async () => {
+    const exit = await startAgent(['--master=m:5050', `--work_dir=${workDir}`, '--containerizers=mesos,rkt']).exited;
     expect(exit.code).toBe(1);
-    expect(exit.stderr).toContain("Containerizer 'docker' in --containerizers='mesos,docker' is not supported yet");
+    expect(exit.stderr).toContain("Unknown containerizer 'rkt' in --containerizers='mesos,rkt'");
   });
 
   it('prints --help and exits 0', async () => {
