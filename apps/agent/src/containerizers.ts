@@ -18,6 +18,7 @@ import {
   DockerContainerizer,
   Fetcher,
   MesosContainerizer,
+  PosixContainerizer,
   Provisioner,
   detectLayout,
   parseDockerRegistryFlag,
@@ -31,6 +32,7 @@ import {
 } from '@mesos-ts/containerizer';
 import { MesosTsError, err, ok, type Result } from '@mesos-ts/errors';
 import { ContainerInfo_Type, type ResourceStatistics } from '@mesos-ts/proto';
+import { DockerExecutors } from './docker-executors';
 import type { AgentFlags } from './flags';
 
 /** One containerizer of the composition and what it serves. */
@@ -242,7 +244,16 @@ export async function createContainerizers(options: CreateContainerizersOptions)
         mappedDirectory: flags.sandbox_directory,
         logger,
       });
-      parts.push({ name, containerizer: docker, declines: dockerDeclines });
+      // Command tasks' Docker executors run on the host beside it (docker-executors.ts).
+      const dockerExecutors = new DockerExecutors({
+        docker,
+        host: new PosixContainerizer({ logger }),
+        socketPath: flags.docker_socket,
+        mappedDirectory: flags.sandbox_directory,
+        enableCfsQuota: flags.cgroups_enable_cfs,
+        logger,
+      });
+      parts.push({ name, containerizer: dockerExecutors, declines: dockerDeclines });
     }
   }
   const composing = new ComposingContainerizer(parts);

@@ -91,6 +91,8 @@ export class ExecutorRunner {
           ...(executor.user === undefined ? {} : { user: executor.user }),
           ...(info.container === undefined ? {} : { container: info.container }),
           ...(mounts.length === 0 ? {} : { mounts }),
+          // A command task's own command: with an image, only it enters the image, the executor stays on the host.
+          ...(executor.commandExecutor ? { taskCommand: [...executor.queuedTasks.values()][0]?.command ?? {} } : {}),
         };
         const { containerizer } = this.#o;
         const launched = await containerizer.launch(config).catch((e: unknown) => err(new MesosTsError('INTERNAL', (e as Error).message, { cause: e })));

@@ -12,6 +12,8 @@ import { Resources } from '@mesos-ts/resources';
 /** File names of the executors in `--launcher_dir` (Mesos's MESOS_EXECUTOR / MESOS_DEFAULT_EXECUTOR, as JS). */
 export const COMMAND_EXECUTOR = 'mesos-executor.js';
 export const DEFAULT_EXECUTOR = 'mesos-default-executor.js';
+/** The Docker executor (Mesos's MESOS_DOCKER_EXECUTOR): runs a DOCKER command task's container from the host. */
+export const DOCKER_EXECUTOR = 'mesos-docker-executor.js';
 
 /** The allowance Mesos adds to a command executor (DEFAULT_EXECUTOR_CPUS, DEFAULT_EXECUTOR_MEM in MB). */
 export const DEFAULT_EXECUTOR_CPUS = 0.1;
@@ -77,7 +79,10 @@ export function commandExecutorInfo(
   exists: (p: string) => boolean,
 ): ExecutorInfo {
   const taskId = task.taskId?.value ?? '';
-  const command: CommandInfo = { ...nodeExecutorCommand(launcherDir, COMMAND_EXECUTOR, exists) };
+  // A DOCKER task gets the Docker executor, which runs on the host and drives the engine (Mesos's docker
+  // containerizer swaps it in the same way); the containerizers then run it on the host, see docker-executors.ts.
+  const file = task.container?.type === ContainerInfo_Type.DOCKER ? DOCKER_EXECUTOR : COMMAND_EXECUTOR;
+  const command: CommandInfo = { ...nodeExecutorCommand(launcherDir, file, exists) };
   if (task.command?.uris !== undefined && task.command.uris.length > 0) command.uris = task.command.uris;
   if (task.command?.environment !== undefined) command.environment = task.command.environment;
   if (task.command?.user !== undefined) command.user = task.command.user;

@@ -155,6 +155,16 @@ export const agentFlags = defineFlags({
     help: 'Directory the Docker provisioner stores images (layers by digest) in.',
     validate: (dir) => (dir.startsWith('/') ? undefined : `Expected --docker_store_dir to be an absolute path, got '${dir}'`),
   },
+  image_providers: {
+    type: 'string',
+    help:
+      'Comma-separated list of supported image providers, e.g. `DOCKER`. Only `DOCKER` is\n' +
+      'supported (APPC is not); images are provisioned whenever `filesystem/linux` is in --isolation.',
+    validate: (value) => {
+      const unknown = value.split(',').map((p) => p.trim()).filter((p) => p.toUpperCase() !== 'DOCKER');
+      return unknown.length === 0 ? undefined : `Unsupported image provider(s) '${unknown.join(',')}' in --image_providers; only DOCKER is supported`;
+    },
+  },
   image_provisioner_backend: {
     type: 'string',
     help: 'Strategy for provisioning container root filesystems from images: `overlay` or\n`copy`. Default: overlay where the kernel and filesystem allow it, else copy.',

@@ -5,11 +5,12 @@
  * once the agent has acknowledged the terminal update.
  */
 import { isExecutorError, type ExecutorClient } from '@mesos-ts/client';
+import type { Result } from '@mesos-ts/errors';
 import { FrameworkInfo_Capability_Type, TaskState, TaskStatus_Reason, executor, type CommandInfo, type Environment, type KillPolicy, type TaskInfo, type TaskStatus } from '@mesos-ts/proto';
 import { HealthChecker, type TaskHealthStatus } from './health-checker';
 import { DEFAULT_KILL_GRACE_PERIOD_MS, KillEscalation } from './kill-escalation';
 import { allocationRole, derivedStatus, durationMs, gracePeriodMs, hasCapability, newStatus } from './statuses';
-import { buildTaskEnvironment, commandLine, launchTaskProcess, type TaskLogger, type TaskProcess } from './task-process';
+import { buildTaskEnvironment, commandLine, launchTaskProcess, type RootfsLaunch, type TaskLogger, type TaskProcess } from './task-process';
 import { describeTermination, succeeded, type Termination } from './termination';
 
 /** The logger executors write to (pino fits). Default: silent. */
@@ -43,7 +44,19 @@ export interface CommandExecutorOptions {
   readonly user?: string;
   /** `--working_directory`: where the task starts (default: the executor's working directory, the sandbox). */
   readonly workingDirectory?: string;
+  /** `--rootfs` and `--launch_info`: the task runs in this root filesystem (a command task with an image). */
+  readonly rootfs?: RootfsLaunch;
+  /**
+   * Starts the task some other way than as a host process (the Docker executor: a Docker container). Its
+   * `signal` is how kills reach the task: SIGTERM first, SIGKILL once the grace period is over.
+   */
+  readonly launchTask?: TaskLauncher;
+  /** The word the end is described with: `Command exited with status 1` (default) or `Container ...`. */
+  readonly subject?: string;
 }
+
+/** Starts `command` of `task` and gives back the running task, or why it could not start. */
+export type TaskLauncher = (task: TaskInfo, command: CommandInfo) => Promise<Result<TaskProcess, string>>;
 
 function uuidHex(uuid: Uint8Array | undefined): string {
   return uuid === undefined ? '' : Buffer.from(uuid).toString('hex');
@@ -180,9 +193,6 @@ export class CommandExecutor {
 
     const command = this.#options.taskCommand ?? task.command;
     if (command === undefined) return this.#failLaunch(`Task '${taskId}' has no command to run`);
-    const line = commandLine(command, taskId);
-    if (!line.ok) return this.#failLaunch(line.error);
-
     const base: Record<string, string | undefined> = { ...(this.#options.env ?? process.env) };
     // The task has no business authenticating as its executor.
     delete base['MESOS_EXECUTOR_AUTHENTICATION_TOKEN'];
@@ -190,15 +200,26 @@ export class CommandExecutor {
     const env = buildTaskEnvironment(base, [this.#options.taskEnvironment, command.environment], role === undefined ? {} : { MESOS_ALLOCATION_ROLE: role }, this.#logger);
     const user = this.#options.user ?? command.user;
 
-    this.#logger.info(`Starting task ${taskId}`);
-    const started = await launchTaskProcess({
-      command: line.value,
-      env,
-      output: 'inherit',
-      logger: this.#logger,
-      ...(this.#options.workingDirectory === undefined ? {} : { cwd: this.#options.workingDirectory }),
-      ...(user === undefined ? {} : { user }),
-    });
+    const { launchTask } = this.#options;
+    let started: Result<TaskProcess, string>;
+    if (launchTask !== undefined) {
+      // The launcher checks the command itself: a container may run its image's entrypoint without a value.
+      this.#logger.info(`Starting task ${taskId}`);
+      started = await launchTask(task, command);
+    } else {
+      const line = commandLine(command, taskId);
+      if (!line.ok) return this.#failLaunch(line.error);
+      this.#logger.info(`Starting task ${taskId}`);
+      started = await launchTaskProcess({
+        command: line.value,
+        env,
+        output: 'inherit',
+        logger: this.#logger,
+        ...(this.#options.workingDirectory === undefined ? {} : { cwd: this.#options.workingDirectory }),
+        ...(user === undefined ? {} : { user }),
+        ...(this.#options.rootfs === undefined ? {} : { rootfs: this.#options.rootfs }),
+      });
+    }
     if (!started.ok) return this.#failLaunch(started.error);
     const child = started.value;
     this.#process = child;
@@ -320,7 +341,7 @@ export class CommandExecutor {
     } else if (this.#killed) state = TaskState.TASK_KILLED;
     else if (succeeded(termination)) state = TaskState.TASK_FINISHED;
     else state = TaskState.TASK_FAILED;
-    const message = `Command ${describeTermination(termination)}`;
+    const message = `${this.#options.subject ?? 'Command'} ${describeTermination(termination)}`;
     this.#logger.info(`${message} (pid: ${this.#process?.pid ?? '?'})`);
     this.#forwardTerminal(
       newStatus(this.#taskId ?? '', state, {

@@ -33,14 +33,27 @@ describe('flags', () => {
     expect(r.value.flags.logging_level).toBe('INFO');
   });
 
-  it('refuses bad JSON, --rootfs, unknown flags and unknown logging levels', () => {
+  it('reads --rootfs and --launch_info, as the Mesos containerizer passes them for a command task with an image', () => {
+    const info = { mounts: [{ source: '/sandbox', target: '/rootfs/mnt/mesos/sandbox', recursive: true }], unshare: '/usr/bin/unshare', mount: '/bin/mount', busybox: '/bin/busybox' };
+    const r = parseFlags(commandExecutorFlagSpec, { argv: ['--rootfs=/rootfs', `--launch_info=${JSON.stringify(info)}`, '--working_directory=/opt'], envPrefix: null });
+    if (!r.ok) throw r.error;
+    expect(r.value.flags.rootfs).toBe('/rootfs');
+    expect(r.value.flags.launch_info).toEqual(info);
+    expect(r.value.flags.working_directory).toBe('/opt');
+  });
+
+  it('refuses bad JSON, a bad --launch_info, unknown flags and unknown logging levels', () => {
     const message = (argv: string[], spec: typeof commandExecutorFlagSpec | typeof defaultExecutorFlagSpec = commandExecutorFlagSpec): string => {
       const r = parseFlags(spec, { argv, envPrefix: null });
       return r.ok ? '' : r.error.message;
     };
     expect(message(['--task_command={nope'])).toContain("Failed to parse JSON of '--task_command'");
     expect(message(['--task_command={"value":3}'])).toContain("Failed to parse '--task_command'");
-    expect(message(['--rootfs=/img'])).toContain('--rootfs=/img is not supported');
+    expect(message(['--launch_info=['])).toContain("Failed to parse JSON of '--launch_info'");
+    expect(message(['--launch_info={"mounts":[],"unshare":"unshare","mount":"/bin/mount","busybox":"/bin/busybox"}'])).toContain("'unshare' must be an absolute path, not \"unshare\"");
+    expect(message(['--launch_info={"mounts":{},"unshare":"/u","mount":"/m","busybox":"/b"}'])).toContain("'mounts' must be an array");
+    expect(message(['--launch_info={"mounts":[{"source":"proc","target":"rel"}],"unshare":"/u","mount":"/m","busybox":"/b"}'])).toContain("mounts[0] needs a string 'source' and an absolute 'target'");
+    expect(message(['--launch_info={"mounts":[{"source":"a","target":"/b","readOnly":"yes"}],"unshare":"/u","mount":"/m","busybox":"/b"}'])).toContain('mounts[0].readOnly must be a boolean');
     expect(message(['--logging_level=DEBUG'], defaultExecutorFlagSpec)).toContain("'DEBUG' is not a valid value for --logging_level");
     expect(message(['--user=bob'], defaultExecutorFlagSpec)).toBe("Failed to load unknown flag 'user'");
   });

@@ -5,7 +5,9 @@
  *
  * @packageDocumentation
  */
-export { CommandExecutor, DEFAULT_ACK_TIMEOUT_MS, SHUTDOWN_BUFFER_MS, type CommandExecutorOptions, type ExecutorLogger } from './command-executor';
+export { CommandExecutor, DEFAULT_ACK_TIMEOUT_MS, SHUTDOWN_BUFFER_MS, type CommandExecutorOptions, type ExecutorLogger, type TaskLauncher } from './command-executor';
+export { containerIdOfName, dockerEngine, dockerTaskLauncher, parseTaskEnvironment, type DockerTaskEngine, type DockerTaskOptions } from './docker-task';
+export { dockerExecutorFlagSpec } from './docker-flags';
 export { DefaultExecutor, type DefaultExecutorOptions } from './default-executor';
 export { DEFAULT_SHUTDOWN_GRACE_PERIOD_MS, readExecutorEnvironment, type ExecutorEnvironment } from './environment';
 export { commandExecutorFlagSpec, defaultExecutorFlagSpec } from './flags';

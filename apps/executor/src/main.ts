@@ -4,15 +4,18 @@
  */
 import { writeSync } from 'node:fs';
 import { ExecutorClient } from '@mesos-ts/client';
+import { DockerContainerizer } from '@mesos-ts/containerizer';
 import { resolveCommandLine, type FlagSpec, type FlagValues } from '@mesos-ts/flags';
 import { CommandExecutor } from './command-executor';
 import { DefaultExecutor } from './default-executor';
 import { readExecutorEnvironment, type ExecutorEnvironment } from './environment';
 import { commandExecutorFlagSpec, defaultExecutorFlagSpec } from './flags';
+import { dockerExecutorFlagSpec } from './docker-flags';
+import { containerIdOfName, dockerEngine, dockerTaskLauncher } from './docker-task';
 import { createLogger } from './logger';
 
 /** Which executable: `mesos-executor` (one command task) or `mesos-default-executor` (task groups). */
-export type ExecutorKind = 'command' | 'default';
+export type ExecutorKind = 'command' | 'default' | 'docker';
 
 // Written synchronously: the process exits right after.
 function fail(message: string): never {
@@ -53,7 +56,13 @@ export async function main(kind: ExecutorKind): Promise<void> {
   let executor: CommandExecutor | DefaultExecutor;
   if (kind === 'command') {
     const flags = loadFlags(commandExecutorFlagSpec, 'mesos-executor');
+    if ((flags.rootfs === undefined) !== (flags.launch_info === undefined)) fail('--rootfs and --launch_info must be given together');
     started = start('mesos-executor', flags.logging_level, false);
+    // With a root filesystem, --working_directory is a path inside it (default: the sandbox's mount point).
+    const rootfs =
+      flags.rootfs === undefined || flags.launch_info === undefined
+        ? undefined
+        : { path: flags.rootfs, workingDirectory: flags.working_directory ?? flags.sandbox_directory ?? '/mnt/mesos/sandbox', info: flags.launch_info };
     executor = new CommandExecutor({
       client: started.client,
       logger: started.logger,
@@ -61,7 +70,27 @@ export async function main(kind: ExecutorKind): Promise<void> {
       ...(flags.task_command === undefined ? {} : { taskCommand: flags.task_command }),
       ...(flags.task_environment === undefined ? {} : { taskEnvironment: flags.task_environment }),
       ...(flags.user === undefined ? {} : { user: flags.user }),
-      ...(flags.working_directory === undefined ? {} : { workingDirectory: flags.working_directory }),
+      ...(flags.working_directory === undefined || rootfs !== undefined ? {} : { workingDirectory: flags.working_directory }),
+      ...(rootfs === undefined ? {} : { rootfs }),
+    });
+  } else if (kind === 'docker') {
+    const flags = loadFlags(dockerExecutorFlagSpec, 'mesos-docker-executor');
+    started = start('mesos-docker-executor', flags.logging_level, false);
+    const containerId = containerIdOfName(flags.container);
+    if (!containerId.ok) fail(containerId.error);
+    const containerizer = new DockerContainerizer({ socketPath: flags.docker_socket, mappedDirectory: flags.mapped_directory, enableCfsQuota: flags.cgroups_enable_cfs, logger: started.logger });
+    executor = new CommandExecutor({
+      client: started.client,
+      logger: started.logger,
+      shutdownGracePeriodMs: started.environment.shutdownGracePeriodMs,
+      subject: 'Container',
+      launchTask: dockerTaskLauncher({
+        engine: dockerEngine(containerizer),
+        containerId: containerId.value,
+        sandbox: flags.sandbox_directory ?? started.environment.sandbox ?? process.cwd(),
+        logger: started.logger,
+        ...(flags.task_environment === undefined ? {} : { taskEnvironment: flags.task_environment }),
+      }),
     });
   } else {
     const flags = loadFlags(defaultExecutorFlagSpec, 'mesos-default-executor');

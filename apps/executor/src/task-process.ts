@@ -9,6 +9,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { err, ok, type Result } from '@mesos-ts/errors';
 import { Environment_Variable_Type, type CommandInfo, type Environment } from '@mesos-ts/proto';
+import { ENTER_SCRIPT, mountArgs, type TaskLaunchInfo } from '@mesos-ts/containerizer';
 import type { Termination } from './termination';
 
 /** The program and argv a `CommandInfo` runs. */
@@ -108,6 +109,20 @@ export interface LaunchOptions {
   /** The user to run as (switched to only when the executor is root and this is someone else). */
   readonly user?: string;
   readonly logger?: TaskLogger;
+  /**
+   * Runs the task in this root filesystem (a command task with an image): in a mount namespace of its own, where
+   * the rootfs script makes the mounts and pivots into it. `cwd` is then only where the helpers start.
+   */
+  readonly rootfs?: RootfsLaunch;
+}
+
+/** A root filesystem to run a task in, as the Mesos containerizer hands it to the command executor. */
+export interface RootfsLaunch {
+  /** The root filesystem's path on the host. */
+  readonly path: string;
+  /** Where the task starts, inside the root filesystem (made when missing). */
+  readonly workingDirectory: string;
+  readonly info: TaskLaunchInfo;
 }
 
 /** A running task process. */
@@ -139,15 +154,22 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
 export async function launchTaskProcess(options: LaunchOptions): Promise<Result<TaskProcess, string>> {
   const spawnOptions: SpawnOptions = { env: { ...options.env }, detached: true, argv0: options.command.argv0 };
   if (options.cwd !== undefined) spawnOptions.cwd = options.cwd;
+  const { rootfs } = options;
 
+  let switchTo: UserAccount | undefined;
   if (options.user !== undefined && options.user !== '') {
     const current = userInfo().username;
     if (options.user !== current) {
       if (process.getuid?.() === 0) {
         const account = lookupUser(options.user);
         if (account === undefined) return err(`Failed to switch to user '${options.user}': no such user`);
-        spawnOptions.uid = account.uid;
-        spawnOptions.gid = account.gid;
+        // In a root filesystem the helper switches user after pivot_root; it needs root until then.
+        if (rootfs === undefined) {
+          spawnOptions.uid = account.uid;
+          spawnOptions.gid = account.gid;
+        } else {
+          switchTo = account;
+        }
       } else {
         options.logger?.warn(`Not switching to user '${options.user}': the executor runs as '${current}', not root`);
       }
@@ -167,10 +189,26 @@ export async function launchTaskProcess(options: LaunchOptions): Promise<Result<
     }
     spawnOptions.stdio = ['ignore', fds[0], fds[1]];
   }
+  let file = options.command.file;
+  let args = [...options.command.args];
+  if (rootfs !== undefined) {
+    // unshare(1) without --fork execs the helper, which execs the task: one pid, one process group throughout.
+    const { info } = rootfs;
+    file = info.unshare;
+    args = [
+      '--mount', '--propagation', 'private', '--',
+      info.busybox, 'sh', '-c', ENTER_SCRIPT, 'sh', info.mount, rootfs.path, rootfs.workingDirectory,
+      switchTo === undefined ? '' : String(switchTo.uid), switchTo === undefined ? '' : String(switchTo.gid),
+      ...mountArgs(info.mounts), options.command.file, ...options.command.args,
+    ];
+    // The script reports on stderr (a pipe to us) until the task runs, then gives the task fd 4 as its stderr.
+    const [, out, errOut] = spawnOptions.stdio as unknown[];
+    spawnOptions.stdio = ['ignore', out === 'inherit' ? 1 : (out as number), 'pipe', 'ignore', errOut === 'inherit' ? 2 : (errOut as number)];
+  }
 
   let child: ChildProcess;
   try {
-    child = spawn(options.command.file, [...options.command.args], spawnOptions);
+    child = spawn(file, args, spawnOptions);
   } catch (error) {
     for (const fd of fds) closeSync(fd);
     return err(`Failed to launch the command: ${(error as Error).message}`);
@@ -188,5 +226,31 @@ export async function launchTaskProcess(options: LaunchOptions): Promise<Result<
   });
   if (!started.ok) return started;
   const pid = started.value;
+  if (rootfs !== undefined) {
+    const entered = await enteredRootfs(child);
+    if (entered !== undefined) {
+      signalGroup(pid, 'SIGKILL');
+      await exited;
+      return err(`Failed to enter the root filesystem '${rootfs.path}': ${entered}`);
+    }
+  }
   return ok({ pid, exited, signal: (signal) => signalGroup(pid, signal) });
+}
+
+/** Waits for the rootfs script's `inside` on the child's stderr pipe; returns what it said instead, if it failed. */
+function enteredRootfs(child: ChildProcess): Promise<string | undefined> {
+  const pipe = child.stderr;
+  if (pipe === null) return Promise.resolve('no pipe to the launch helper');
+  pipe.setEncoding('utf8');
+  let said = '';
+  return new Promise((resolve) => {
+    pipe.on('data', (chunk: string) => {
+      said = (said + chunk).slice(-8192);
+      if (said.split('\n').includes('inside')) resolve(undefined);
+    });
+    pipe.on('close', () => {
+      const reason = said.split('\n').filter((line) => line !== '' && line !== 'inside').join('; ').trim();
+      resolve(said.split('\n').includes('inside') ? undefined : reason || 'the launch helper exited before the task ran');
+    });
+  });
 }

@@ -4,7 +4,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FrameworkInfo_Capability_Type, HealthCheck_Type, TaskState, TaskStatus_Reason, TaskStatus_Source, Value_Type, executor, type TaskInfo } from '@mesos-ts/proto';
 import { startFakeAgent, type FakeAgent, type FakeAgentOptions } from './fake-agent';
 import { executorEnv, runExecutor, within, type RunningExecutor } from './run-executor';
@@ -160,8 +162,12 @@ describe('mesos-executor', () => {
 
   it('on SHUTDOWN kills the task within the shutdown grace period and exits', async () => {
     const { agent, exec } = await start({}, { MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: '3secs' });
-    launch(agent, { command: { value: "trap '' TERM; sleep 30" } });
+    // TASK_RUNNING comes when the shell has started, maybe before its trap is set: wait for the trap to be in place.
+    const marker = join(tmpdir(), `mesos-ts-trap-${process.pid}-${Date.now()}`);
+    launch(agent, { command: { value: `trap '' TERM; touch ${marker}; sleep 30` } });
     await agent.waitForUpdate((s) => s.state === TaskState.TASK_RUNNING);
+    for (let i = 0; i < 200 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 25));
+    rmSync(marker, { force: true });
     const at = Date.now();
     agent.send({ type: executor.Event_Type.SHUTDOWN });
     expect(await within(exec.exited, 20_000, 'exit')).toBe(0);
@@ -218,6 +224,6 @@ describe('mesos-executor', () => {
     const rootfs = runExecutor('mesos-executor', executorEnv('127.0.0.1:1'), ['--rootfs=/images/x']);
     cleanup.push(() => rmSync(rootfs.sandbox, { recursive: true, force: true }));
     expect(await within(rootfs.exited, 20_000, 'exit')).toBe(1);
-    expect(rootfs.output().stderr).toContain('--rootfs=/images/x is not supported');
+    expect(rootfs.output().stderr).toContain('--rootfs and --launch_info must be given together');
   });
 });

@@ -3,7 +3,9 @@
  *
  * @packageDocumentation
  */
-export type { ContainerConfig, ContainerLimitation, ContainerMount, ContainerTermination, Containerizer, LaunchedContainer } from './types';
+export type { ContainerConfig, ContainerLimitation, ContainerMount, ContainerTermination, Containerizer, LaunchedContainer, TaskLaunchInfo } from './types';
+export { commandTaskFlags, type CommandTaskInput } from './command-task';
+export { ENTER_SCRIPT, checkStaticHelper, mountArgs } from './launcher/rootfs';
 export { PosixContainerizer, type ContainerizerLogger, type PosixContainerizerOptions } from './posix-containerizer';
 export { describeSignal } from './internal/termination';
 export { Fetcher, type FetcherOptions, type FetchRequest, type FetchReport, type FetchedUri, type CacheUse, type FetcherCacheStats } from './fetcher';

@@ -25,6 +25,7 @@ import { createIsolators, needsCgroups } from './isolators/registry';
 import { FilesystemLinuxIsolator, findProgramInRootfs } from './isolators/filesystem-linux';
 import type { LaunchMount } from './isolators/isolator';
 import { computeImageLaunch } from './provisioner/image-config';
+import { commandTaskFlags } from './command-task';
 import type { Provisioner } from './provisioner/provisioner';
 import { resolveNvidiaGpus, type NvidiaSetup } from './gpu/resources';
 import { createLinuxLauncher, createPosixLauncher, type ForkExit, type Launcher, type LauncherTools } from './launcher/launcher';
@@ -138,7 +139,10 @@ export class MesosContainerizer implements Containerizer {
     this.now = options.now ?? Date.now;
     this.keepTerminated = Math.max(0, options.keepTerminated ?? 1000);
     this.provisioner = options.provisioner;
+    this.tools = options.tools;
   }
+
+  private readonly tools: LauncherTools | undefined;
 
   private readonly provisioner: Provisioner | undefined;
 
@@ -339,7 +343,26 @@ export class MesosContainerizer implements Containerizer {
       let command = config.command;
       let workingDirectory: string | undefined;
       let baseEnv: Record<string, string> = { ...config.environment, ...extraEnv };
-      if (provisioned?.ok) {
+      let forkMounts = mounts;
+      if (provisioned?.ok && config.taskCommand !== undefined) {
+        // A command task: the executor stays on the host (no mounts, no pivot_root, its own MESOS_SANDBOX) and
+        // starts the task in the image itself, from what these flags tell it.
+        const fs = this.isolators.find((i): i is FilesystemLinuxIsolator => i instanceof FilesystemLinuxIsolator);
+        const flags = await commandTaskFlags({
+          taskCommand: config.taskCommand,
+          image: provisioned.value.config,
+          rootfs: provisioned.value.rootfs,
+          sandboxDirectory: fs!.sandboxDirectory,
+          mounts,
+          executorEnvironment: config.environment,
+          isolatorEnvironment: extraEnv,
+          tools: { unshare: this.tools?.unshare ?? '/usr/bin/unshare', mount: this.tools?.mount ?? '/bin/mount', busybox: this.tools?.busybox ?? '/bin/busybox' },
+        });
+        if (!flags.ok) throw flags.error;
+        command = { ...config.command, arguments: [...(config.command.arguments ?? []), ...flags.value] };
+        baseEnv = { ...config.environment };
+        forkMounts = [];
+      } else if (provisioned?.ok) {
         const imageLaunch = computeImageLaunch(config.command, provisioned.value.config, baseEnv);
         if (!imageLaunch.ok) throw imageLaunch.error;
         command = imageLaunch.value.command;
@@ -379,7 +402,7 @@ export class MesosContainerizer implements Containerizer {
         ...(user ? { user } : {}),
         cgroups: [...joins],
         namespaces,
-        ...(mounts.length > 0 ? { mounts } : {}),
+        ...(forkMounts.length > 0 ? { mounts: forkMounts } : {}),
         ...(rootfs !== undefined && workingDirectory !== undefined ? { rootfs: { path: rootfs, workingDirectory } } : {}),
       });
       if (!forked.ok) {

@@ -5,6 +5,7 @@
  * it. The posix containerizer here is the first implementation; later ones keep this interface.
  */
 import type { Result } from '@mesos-ts/errors';
+import type { LaunchMount } from './isolators/isolator';
 import type { CommandInfo, ContainerInfo, ResourceStatistics, Resource, TaskStatus_Reason } from '@mesos-ts/proto';
 
 /** Everything needed to start one container running an executor. */
@@ -36,6 +37,27 @@ export interface ContainerConfig {
    * links them into the sandbox itself.
    */
   readonly mounts?: readonly ContainerMount[];
+  /**
+   * Set when `command` is the command executor of one task, whose CommandInfo this is (Mesos's
+   * `ContainerConfig.task_info`). With an image, the executor then stays on the host, in the container's cgroups
+   * and namespaces, and only this command runs in the image's root filesystem: the containerizer gives the
+   * executor the root filesystem, the mounts and the command settled with the image's config as flags
+   * (`--rootfs`, `--sandbox_directory`, `--working_directory`, `--task_command`, `--task_environment`,
+   * `--launch_info`; see {@link TaskLaunchInfo}), as Mesos's containerizer passes `--rootfs` to `mesos-executor`.
+   */
+  readonly taskCommand?: CommandInfo;
+}
+
+/**
+ * What the command executor needs to start its task in a root filesystem (the JSON of its `--launch_info` flag):
+ * the mounts to make in the task's own mount namespace before pivot_root, and the helper programs.
+ */
+export interface TaskLaunchInfo {
+  readonly mounts: readonly LaunchMount[];
+  /** util-linux `unshare` and `mount`, and the statically linked busybox that runs the rootfs script. */
+  readonly unshare: string;
+  readonly mount: string;
+  readonly busybox: string;
 }
 
 /** One host path made visible inside a container. */
