@@ -105,7 +105,7 @@ describeRoot('isolation end to end (cgroups, pid namespace, fetcher, recovery)',
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     cluster = await startCluster({ agentFlags: isolationFlags });
-    framework = new TestScheduler({ masterUrl: cluster.masterUrl, framework: { name: 'isolation' } });
+    framework = new TestScheduler({ masterUrl: cluster.masterUrl, framework: { name: 'isolation', checkpoint: true } });
     await framework.subscribe();
   }, 60_000);
 
@@ -190,7 +190,7 @@ describeRoot('isolation end to end (cgroups, pid namespace, fetcher, recovery)',
     expect(stats?.['mem_total_bytes']).toBeGreaterThan(0);
     expect(stats).toHaveProperty('cpus_user_time_secs');
     await agent.daemon.kill();
-    // Its container lives on without it.
+    // Its container lives on without it (the framework checkpoints, so its executor waits for the agent to come back).
     const procs = readFileSync(join(CGROUP_MOUNT, 'memory', cgroupsRoot, left[0]!, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean);
     expect(procs.length).toBeGreaterThan(0);
 
