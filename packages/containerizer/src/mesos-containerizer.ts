@@ -31,6 +31,7 @@ import { resolveNvidiaGpus, type NvidiaSetup } from './gpu/resources';
 import { createLinuxLauncher, createPosixLauncher, type ForkExit, type Launcher, type LauncherTools } from './launcher/launcher';
 import type { ContainerizerLogger } from './posix-containerizer';
 import type { ContainerConfig, ContainerTermination, Containerizer, LaunchedContainer } from './types';
+import { ContainerBook } from './internal/container-book';
 
 /** A termination of a Mesos container (the limitation, if any, is ContainerTermination's own field). */
 export type MesosContainerTermination = ContainerTermination;
@@ -123,10 +124,8 @@ export async function checkProgram(file: string, path: string | undefined, cwd: 
 export class MesosContainerizer implements Containerizer {
   private readonly logger: ContainerizerLogger;
   private readonly now: () => number;
-  private readonly keepTerminated: number;
-  private readonly running = new Map<string, Container>();
-  private readonly launching = new Map<string, Promise<Result<LaunchedContainer>>>();
-  private readonly terminated = new Map<string, MesosContainerTermination>();
+  /** Running, launching and recently ended containers. */
+  private readonly book: ContainerBook<Container, MesosContainerTermination>;
 
   private constructor(
     private readonly launcher: Launcher,
@@ -137,7 +136,7 @@ export class MesosContainerizer implements Containerizer {
   ) {
     this.logger = options.logger ?? SILENT;
     this.now = options.now ?? Date.now;
-    this.keepTerminated = Math.max(0, options.keepTerminated ?? 1000);
+    this.book = new ContainerBook(Math.max(0, options.keepTerminated ?? 1000));
     this.provisioner = options.provisioner;
     this.tools = options.tools;
   }
@@ -208,34 +207,19 @@ export class MesosContainerizer implements Containerizer {
       return err(new MesosTsError('INVALID_ARGUMENT', 'containerId must be a non-empty string'));
     }
     const { containerId } = config;
-    if (this.running.has(containerId) || this.launching.has(containerId)) {
-      return err(new MesosTsError('CONFLICT', `Container '${containerId}' already exists`));
-    }
-    const launch = this.start(config, image.value).catch((error: unknown) => this.failure(containerId, 'INTERNAL', (error as Error).message, error));
-    this.launching.set(containerId, launch);
-    try {
-      return await launch;
-    } finally {
-      this.launching.delete(containerId);
-    }
+    return this.book.launch(containerId, () => this.start(config, image.value), (error: unknown) => this.failure(containerId, 'INTERNAL', (error as Error).message, error));
   }
 
   async wait(containerId: string): Promise<MesosContainerTermination | undefined> {
-    await this.launching.get(containerId);
-    const container = this.running.get(containerId);
-    return container ? container.ended : this.terminated.get(containerId);
+    return this.book.wait(containerId);
   }
 
   async destroy(containerId: string, gracePeriodMs = 0): Promise<MesosContainerTermination | undefined> {
-    await this.launching.get(containerId);
-    const container = this.running.get(containerId);
-    if (!container) return this.terminated.get(containerId);
-    container.destroying ??= this.kill(container, Number.isFinite(gracePeriodMs) ? Math.max(0, gracePeriodMs) : 0);
-    return container.destroying;
+    return this.book.destroy(containerId, gracePeriodMs, (container, grace) => this.kill(container, grace));
   }
 
   async usage(containerId: string): Promise<Result<ResourceStatistics>> {
-    const container = this.running.get(containerId);
+    const container = this.book.running.get(containerId);
     if (!container) return err(new MesosTsError('NOT_FOUND', `Unknown container '${containerId}'`));
     try {
       const parts = await Promise.all(this.isolators.map((isolator) => isolator.usage(containerId)));
@@ -251,7 +235,7 @@ export class MesosContainerizer implements Containerizer {
   }
 
   containers(): readonly string[] {
-    return [...this.running.keys()];
+    return [...this.book.running.keys()];
   }
 
   /**
@@ -260,7 +244,7 @@ export class MesosContainerizer implements Containerizer {
    * IDs. Known containers' cgroups are left alone (adopting their processes is not built yet).
    */
   async recover(known: readonly string[]): Promise<Result<string[]>> {
-    const keep = [...new Set([...known, ...this.running.keys(), ...this.launching.keys()])];
+    const keep = [...new Set([...known, ...this.book.ids()])];
     try {
       for (const isolator of this.isolators) await isolator.recover(keep);
       // Root filesystems of containers that are gone (the agent died before destroying them).
@@ -446,7 +430,7 @@ export class MesosContainerizer implements Containerizer {
       over: false,
       sessions: new Set<number>(),
     };
-    this.running.set(containerId, container);
+    this.book.running.set(containerId, container);
     return container;
   }
 
@@ -492,8 +476,8 @@ export class MesosContainerizer implements Containerizer {
       ? { ...described, message: container.limitation.message, limitation: container.limitation }
       : described;
     container.over = true;
-    this.running.delete(containerId);
-    this.remember(containerId, termination);
+    this.book.running.delete(containerId);
+    this.book.remember(containerId, termination);
     this.logger.info({ containerId, pid, status: termination.status, signal: termination.signal, limited: container.limitation?.reason }, 'Container ended');
     container.end(termination);
   }
@@ -541,16 +525,6 @@ export class MesosContainerizer implements Containerizer {
     else await signalContainer(container.pid, signal, container.sessions);
   }
 
-  private remember(containerId: string, termination: MesosContainerTermination): void {
-    if (this.keepTerminated === 0) return;
-    this.terminated.delete(containerId);
-    this.terminated.set(containerId, termination);
-    while (this.terminated.size > this.keepTerminated) {
-      const oldest = this.terminated.keys().next().value;
-      if (oldest === undefined) break;
-      this.terminated.delete(oldest);
-    }
-  }
 
   private failure(containerId: string, code: 'INVALID_ARGUMENT' | 'INTERNAL', reason: string, cause?: unknown): Failure {
     this.logger.warn({ containerId, reason }, 'Failed to launch container');

@@ -15,6 +15,7 @@ import { containerProcesses, groupAlive, hasProc, signalContainer, sumUsage, sys
 import { describeExit } from './internal/termination';
 import { lookupUser, type UserIdentity } from './internal/users';
 import type { ContainerConfig, ContainerTermination, Containerizer, LaunchedContainer } from './types';
+import { ContainerBook } from './internal/container-book';
 
 /**
  * The logger the containerizer writes to: pino's `(fields, message)` shape, so a pino logger (or child) fits as is.
@@ -86,57 +87,32 @@ async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
 export class PosixContainerizer implements Containerizer {
   private readonly logger: ContainerizerLogger;
   private readonly now: () => number;
-  private readonly keepTerminated: number;
-  private readonly running = new Map<string, Container>();
-  /**
-   * Launches between their start and the spawn: the ID is reserved (a concurrent duplicate is refused), and wait or
-   * destroy asked meanwhile act once the launch is through.
-   */
-  private readonly launching = new Map<string, Promise<Result<LaunchedContainer>>>();
-  private readonly terminated = new Map<string, ContainerTermination>();
+  /** Running, launching and recently ended containers. */
+  private readonly book: ContainerBook<Container, ContainerTermination>;
 
   constructor(options: PosixContainerizerOptions = {}) {
     this.logger = options.logger ?? SILENT;
     this.now = options.now ?? Date.now;
-    this.keepTerminated = Math.max(0, options.keepTerminated ?? 1000);
+    this.book = new ContainerBook(Math.max(0, options.keepTerminated ?? 1000));
   }
 
   async launch(config: ContainerConfig): Promise<Result<LaunchedContainer>> {
     const spec = buildLaunchSpec(config);
     if (!spec.ok) return spec;
     const { containerId } = config;
-    if (this.running.has(containerId) || this.launching.has(containerId)) {
-      return err(new MesosTsError('CONFLICT', `Container '${containerId}' already exists`));
-    }
-    const launch = this.start(config, spec.value).catch((error: unknown) =>
-      // Everything expected is a Result already; this is a bug, still answered as a value.
-      this.failure(containerId, 'INTERNAL', (error as Error).message, error),
-    );
-    this.launching.set(containerId, launch);
-    try {
-      return await launch;
-    } finally {
-      this.launching.delete(containerId);
-    }
+    return this.book.launch(containerId, () => this.start(config, spec.value), (error: unknown) => this.failure(containerId, 'INTERNAL', (error as Error).message, error));
   }
 
   async wait(containerId: string): Promise<ContainerTermination | undefined> {
-    await this.launching.get(containerId);
-    const container = this.running.get(containerId);
-    if (container) return container.ended;
-    return this.terminated.get(containerId);
+    return this.book.wait(containerId);
   }
 
   async destroy(containerId: string, gracePeriodMs = 0): Promise<ContainerTermination | undefined> {
-    await this.launching.get(containerId);
-    const container = this.running.get(containerId);
-    if (!container) return this.terminated.get(containerId);
-    container.destroying ??= this.kill(container, Number.isFinite(gracePeriodMs) ? Math.max(0, gracePeriodMs) : 0);
-    return container.destroying;
+    return this.book.destroy(containerId, gracePeriodMs, (container, grace) => this.kill(container, grace));
   }
 
   async usage(containerId: string): Promise<Result<ResourceStatistics>> {
-    const container = this.running.get(containerId);
+    const container = this.book.running.get(containerId);
     if (!container) return err(new MesosTsError('NOT_FOUND', `Unknown container '${containerId}'`));
     if (!(await hasProc())) {
       return err(new MesosTsError('NOT_IMPLEMENTED', 'Resource usage needs /proc, which this host does not have'));
@@ -166,7 +142,7 @@ export class PosixContainerizer implements Containerizer {
   }
 
   containers(): readonly string[] {
-    return [...this.running.keys()];
+    return [...this.book.running.keys()];
   }
 
   /** Checks the sandbox and user, opens the output files, spawns; resolves at the 'spawn' or 'error' event. */
@@ -286,7 +262,7 @@ export class PosixContainerizer implements Containerizer {
       over: false,
       sessions: new Set<number>(),
     };
-    this.running.set(config.containerId, container);
+    this.book.running.set(config.containerId, container);
     return container;
   }
 
@@ -301,8 +277,8 @@ export class PosixContainerizer implements Containerizer {
       const prefix = container.destroying ? 'Container destroyed: ' : '';
       const termination = describeExit(code, signal, prefix);
       container.over = true;
-      this.running.delete(containerId);
-      this.remember(containerId, termination);
+      this.book.running.delete(containerId);
+      this.book.remember(containerId, termination);
       this.logger.info({ containerId, pid, ...termination }, 'Container ended');
       container.end(termination);
     });
@@ -338,16 +314,6 @@ export class PosixContainerizer implements Containerizer {
     return container.ended;
   }
 
-  private remember(containerId: string, termination: ContainerTermination): void {
-    if (this.keepTerminated === 0) return;
-    this.terminated.delete(containerId);
-    this.terminated.set(containerId, termination);
-    while (this.terminated.size > this.keepTerminated) {
-      const oldest = this.terminated.keys().next().value;
-      if (oldest === undefined) break;
-      this.terminated.delete(oldest);
-    }
-  }
 
   private failure(
     containerId: string,

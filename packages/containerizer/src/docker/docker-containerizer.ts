@@ -22,6 +22,7 @@ import {
 } from './create-options';
 import { DOCKER_NAME_PREFIX, parseContainerName } from './names';
 import { toResourceStatistics, type StatisticsLimits } from './statistics';
+import { ContainerBook } from '../internal/container-book';
 
 /** Options of {@link DockerContainerizer}; the names follow Mesos's agent flags. */
 export interface DockerContainerizerOptions {
@@ -111,15 +112,15 @@ export class DockerContainerizer implements Containerizer {
   private readonly options: DockerContainerizerOptions;
   private readonly logger: ContainerizerLogger;
   private readonly now: () => number;
-  private readonly running = new Map<string, Tracked>();
-  private readonly launching = new Map<string, Promise<Result<LaunchedContainer>>>();
-  private readonly terminated = new Map<string, ContainerTermination>();
+  /** Running, launching and recently ended containers. */
+  private readonly book: ContainerBook<Tracked, ContainerTermination>;
 
   constructor(options: DockerContainerizerOptions = {}) {
     this.options = options;
     this.docker = options.docker ?? new Docker({ socketPath: options.socketPath ?? '/var/run/docker.sock' });
     this.logger = options.logger ?? SILENT;
     this.now = options.now ?? Date.now;
+    this.book = new ContainerBook(Math.max(0, options.keepTerminated ?? 1000));
   }
 
   /** The dockerode client, for callers that need the engine directly (e.g. to load an image archive). */
@@ -138,25 +139,11 @@ export class DockerContainerizer implements Containerizer {
     });
     if (!plan.ok) return plan;
     const { containerId } = config;
-    if (this.running.has(containerId) || this.launching.has(containerId)) {
-      return err(new MesosTsError('CONFLICT', `Container '${containerId}' already exists`));
-    }
-    const launch = this.start(config, plan.value).catch((error: unknown) =>
-      this.failure(containerId, 'INTERNAL', engineMessage(error), error),
-    );
-    this.launching.set(containerId, launch);
-    try {
-      return await launch;
-    } finally {
-      this.launching.delete(containerId);
-    }
+    return this.book.launch(containerId, () => this.start(config, plan.value), (error: unknown) => this.failure(containerId, 'INTERNAL', engineMessage(error), error));
   }
 
   async wait(containerId: string): Promise<ContainerTermination | undefined> {
-    await this.launching.get(containerId);
-    const tracked = this.running.get(containerId);
-    if (tracked) return tracked.ended;
-    return this.terminated.get(containerId);
+    return this.book.wait(containerId);
   }
 
   /**
@@ -165,15 +152,11 @@ export class DockerContainerizer implements Containerizer {
    * with no grace, SIGKILL at once. Resolves with the termination once the container is gone. Idempotent.
    */
   async destroy(containerId: string, gracePeriodMs = 0): Promise<ContainerTermination | undefined> {
-    await this.launching.get(containerId);
-    const tracked = this.running.get(containerId);
-    if (!tracked) return this.terminated.get(containerId);
-    tracked.destroying ??= this.kill(tracked, Number.isFinite(gracePeriodMs) ? Math.max(0, gracePeriodMs) : 0);
-    return tracked.destroying;
+    return this.book.destroy(containerId, gracePeriodMs, (container, grace) => this.kill(container, grace));
   }
 
   async usage(containerId: string): Promise<Result<ResourceStatistics>> {
-    const tracked = this.running.get(containerId);
+    const tracked = this.book.running.get(containerId);
     if (!tracked) return err(new MesosTsError('NOT_FOUND', `Unknown container '${containerId}'`));
     try {
       // one-shot: Docker otherwise waits for a second sample to fill `precpu_stats`, which we do not use.
@@ -186,7 +169,7 @@ export class DockerContainerizer implements Containerizer {
   }
 
   containers(): readonly string[] {
-    return [...this.running.keys()];
+    return [...this.book.running.keys()];
   }
 
   /**
@@ -209,7 +192,7 @@ export class DockerContainerizer implements Containerizer {
     for (const info of listed) {
       const containerId = info.Names.map(parseContainerName).find((id) => id !== undefined);
       if (containerId === undefined) continue;
-      if (this.running.has(containerId) || this.launching.has(containerId)) continue;
+      if (this.book.has(containerId)) continue;
       if (keep.has(containerId)) {
         const adopted = await this.adopt(containerId, info.Id);
         if (adopted.ok) recovered.push(containerId);
@@ -404,7 +387,7 @@ export class DockerContainerizer implements Containerizer {
       logsDone: logs.done,
       stopLogs: logs.stop,
     };
-    this.running.set(containerId, tracked);
+    this.book.running.set(containerId, tracked);
     void this.watch(tracked);
     return tracked;
   }
@@ -444,8 +427,8 @@ export class DockerContainerizer implements Containerizer {
             exitCode: exit.code,
             message: `${prefix}Container exited with status ${exit.code}${exit.oomKilled ? ' (memory limit exceeded)' : ''}`,
           };
-    this.running.delete(containerId);
-    this.remember(containerId, termination);
+    this.book.running.delete(containerId);
+    this.book.remember(containerId, termination);
     this.logger.info({ containerId, dockerId: tracked.dockerId, ...termination }, 'Docker container ended');
     tracked.end(termination);
   }
@@ -548,16 +531,6 @@ export class DockerContainerizer implements Containerizer {
     return ok(undefined);
   }
 
-  private remember(containerId: string, termination: ContainerTermination): void {
-    const keep = Math.max(0, this.options.keepTerminated ?? 1000);
-    this.terminated.delete(containerId);
-    this.terminated.set(containerId, termination);
-    while (this.terminated.size > keep) {
-      const oldest = this.terminated.keys().next();
-      if (oldest.done) break;
-      this.terminated.delete(oldest.value);
-    }
-  }
 
   private failure(
     containerId: string,
