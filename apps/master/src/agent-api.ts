@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MesosTsError } from '@mesos-ts/errors';
-import { createEventStream, decodeRequest, getHeader, negotiateRequest, negotiateResponse, readBody, writeAccepted, writeError } from '@mesos-ts/http-api';
+import { createEventStream, getHeader, negotiateResponse, readCall, writeAccepted, writeError } from '@mesos-ts/http-api';
 import { internal, type AgentInfo, type Resource } from '@mesos-ts/proto';
 import { Resources } from '@mesos-ts/resources';
 import { executorExited, frameworkMessage, parsePid, pong, registerAgent, removeAgent, reregisterAgent, statusUpdates } from './agents';
@@ -85,16 +85,9 @@ export function validateAgentCall(call: internal.AgentCall): string | undefined 
 
 /** Handles one request to `/master/internal/agent`. */
 export async function handleAgentRequest(core: MasterCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const request = negotiateRequest(req.method ?? '', req.headers, 'scheduler');
-  if (!request.ok) {
-    req.resume();
-    return writeError(res, request.error);
-  }
-  const body = await readBody(req);
-  if (!body.ok) return writeError(res, body.error);
-  const decoded = decodeRequest('mesos_ts.internal.AgentCall', body.value, request.value.contentType);
-  if (!decoded.ok) return writeError(res, decoded.error);
-  const call = decoded.value;
+  const read = await readCall(req, res, 'scheduler', 'mesos_ts.internal.AgentCall');
+  if (read === undefined) return;
+  const call = read.call;
   const invalid = validateAgentCall(call);
   if (invalid !== undefined) return writeError(res, bad(invalid));
 

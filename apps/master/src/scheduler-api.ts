@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MesosTsError } from '@mesos-ts/errors';
-import { createEventStream, decodeRequest, getHeader, negotiateRequest, negotiateResponse, readBody, writeAccepted, writeError, writeResponse } from '@mesos-ts/http-api';
+import { createEventStream, getHeader, negotiateResponse, readCall, writeAccepted, writeError, writeResponse } from '@mesos-ts/http-api';
 import { scheduler } from '@mesos-ts/proto';
 import { countSchedulerCall } from './call-metrics';
 import type { MasterCore } from './core';
@@ -27,16 +27,9 @@ function fail(res: ServerResponse, code: 'INVALID_ARGUMENT' | 'FORBIDDEN' | 'NOT
 
 /** Handles one request to `/api/v1/scheduler`. */
 export async function handleSchedulerRequest(core: MasterCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const request = negotiateRequest(req.method ?? '', req.headers, 'scheduler');
-  if (!request.ok) {
-    req.resume();
-    return writeError(res, request.error);
-  }
-  const body = await readBody(req);
-  if (!body.ok) return writeError(res, body.error);
-  const decoded = decodeRequest('mesos.v1.scheduler.Call', body.value, request.value.contentType);
-  if (!decoded.ok) return writeError(res, decoded.error);
-  const call = decoded.value;
+  const read = await readCall(req, res, 'scheduler', 'mesos.v1.scheduler.Call');
+  if (read === undefined) return;
+  const call = read.call;
 
   const invalid = validateSchedulerCall(call);
   if (invalid !== undefined) {

@@ -49,3 +49,4 @@ export {
   type StreamCloseReason,
   type StreamClosed,
 } from './node-http';
+export { readCall, type ReadCall } from './read-call';

@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MesosTsError } from '@mesos-ts/errors';
-import { decodeRequest, negotiateRequest, negotiateResponse, readBody, writeError, writeMessage, writeResponse } from '@mesos-ts/http-api';
+import { negotiateResponse, readCall, writeError, writeMessage, writeResponse } from '@mesos-ts/http-api';
 import { master } from '@mesos-ts/proto';
 import type { MasterCore } from '../core';
 import { filesOperatorHandlers } from '../files';
@@ -61,16 +61,9 @@ function writeAnswer(core: MasterCore, res: ServerResponse, result: OperatorAnsw
 
 /** Handles one request to `/api/v1`. Never throws for anything a client sends. */
 export async function handleOperatorRequest(core: MasterCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const request = negotiateRequest(req.method ?? '', req.headers, 'master-operator');
-  if (!request.ok) {
-    req.resume();
-    return writeError(res, request.error);
-  }
-  const body = await readBody(req);
-  if (!body.ok) return writeError(res, body.error);
-  const decoded = decodeRequest('mesos.v1.master.Call', body.value, request.value.contentType);
-  if (!decoded.ok) return writeError(res, decoded.error);
-  const call = decoded.value;
+  const read = await readCall(req, res, 'master-operator', 'mesos.v1.master.Call');
+  if (read === undefined) return;
+  const call = read.call;
   const invalid = validateOperatorCall(call);
   if (invalid !== undefined) return writeError(res, new MesosTsError('INVALID_ARGUMENT', `Failed to validate master::Call: ${invalid}`));
   const response = negotiateResponse(req.headers, 'master-operator');
